@@ -1,0 +1,125 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppDeps } from './app-deps';
+import { auditRoutes } from './audit/audit-routes';
+import { healthRoutes } from './health-routes';
+import { registerProjectKeyAuth } from './http/api-key-auth';
+import { AppError } from './http/app-error';
+import { registerErrorHandler } from './http/error-handler';
+import { registerOpsAuth } from './http/ops-auth';
+import { genRequestId } from './http/request-id';
+import { activeProjectOf, principalOf } from './http/request-context';
+import { keysRoutes } from './keys/keys-routes';
+import { tokenRoutes } from './keys/token-routes';
+import { membersRoutes } from './members/members-routes';
+import { opsSessionRoutes } from './sessions/ops-session-routes';
+
+export interface BuildAppOptions {
+  /** pino logger options, or false for none (tests). */
+  logger?: boolean | { level: string };
+}
+
+const keyProject = (req: FastifyRequest) => principalOf(req).projectId!;
+
+/** Builds the HTTP application without side effects: no listening, no timers. */
+export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: typeof opts.logger === 'object' ? opts.logger.level : config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
+            serializers: {
+              // Paths only: query strings may carry one-time tokens.
+              req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+            },
+          },
+    genReqId: genRequestId,
+    requestIdHeader: false,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  registerErrorHandler(app);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, ctx) =>
+        new AppError('rate_limited', `more than ${ctx.max} requests a minute from this address; slow down`, {
+          retryAfterSeconds: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+        }),
+    });
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'XEM API', version: '0.1.0', description: 'Public, management and dashboard routes of XEM.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'xero_<project-slug>_<random>' },
+          session: { type: 'apiKey', in: 'cookie', name: 'xem_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  healthRoutes(app, deps);
+  tokenRoutes(app, deps);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (ops) => {
+    registerOpsAuth(ops, deps);
+    opsSessionRoutes(ops, deps);
+    keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
+    membersRoutes(ops, deps, '/ops/api', activeProjectOf);
+    auditRoutes(ops, deps, '/ops/api/audit', activeProjectOf);
+  });
+
+  await app.register(async (project) => {
+    registerProjectKeyAuth(project, deps.db);
+    keysRoutes(project, deps, '/:project_id/v1/management/keys', keyProject);
+    membersRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
+    auditRoutes(project, deps, '/:project_id/v1/management/audit', keyProject);
+  });
+
+  return app;
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const secret32 = z
+  .string()
+  .refine((s) => Buffer.byteLength(s, 'utf8') >= 32, 'must be at least 32 bytes long');
+
+/** Every environment variable the server reads. Documented in docs/configuration.md. */
+const EnvSchema = z.object({
+  XEM_HOST: z.string().min(1).default('127.0.0.1'),
+  XEM_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  XEM_DATA_DIR: z.string().min(1).default('./.xem/data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  XEM_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  XEM_BASE_URL: z.url().optional(),
+  XEM_ADMIN_EMAIL: z.email().optional(),
+  XEM_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  XEM_DEFAULT_PROJECT_SLUG: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, 'lowercase letters, digits and dashes, 2-40 chars')
+    .default('default'),
+  XEM_SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(60).max(604800).default(3600),
+  XEM_SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(300).max(2592000).default(43200),
+  XEM_LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  XEM_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
+  XEM_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  XEM_LOGIN_MAX_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+  XEM_PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(17),
+  XEM_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(2160).default(168),
+  XEM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
+  XEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(104857600).default(1048576),
+  XEM_TRUST_PROXY: bool.default(false),
+  XEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  XEROTIER_APPROVAL_LINK_SECRET: secret32.optional(),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  /** External URL of this server; links in mails and the login URL use it, never the Host header. */
+  baseUrl: string;
+  /** True when baseUrl is https: cookies get Secure and the __Host- prefix, HSTS is sent. */
+  secureCookies: boolean;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  defaultProjectSlug: string;
+  sessionIdleTimeoutSeconds: number;
+  sessionAbsoluteTimeoutSeconds: number;
+  login: {
+    maxFailuresPerAccount: number;
+    maxFailuresPerIp: number;
+    windowSeconds: number;
+    maxBlockSeconds: number;
+  };
+  /** scrypt cost as log2(N). */
+  passwordHashCost: number;
+  invitationTtlHours: number;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  approvalLinkSecret: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once at boot. A wrong value throws, naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const host = e.XEM_HOST.includes(':') ? `[${e.XEM_HOST}]` : e.XEM_HOST;
+  const baseUrl = (e.XEM_BASE_URL ?? `http://${host}:${e.XEM_PORT}`).replace(/\/+$/, '');
+  return {
+    host: e.XEM_HOST,
+    port: e.XEM_PORT,
+    dataDir: e.XEM_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.XEM_DATABASE_POOL_SIZE,
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https://'),
+    adminEmail: e.XEM_ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: e.XEM_ADMIN_PASSWORD,
+    defaultProjectSlug: e.XEM_DEFAULT_PROJECT_SLUG,
+    sessionIdleTimeoutSeconds: e.XEM_SESSION_IDLE_TIMEOUT_SECONDS,
+    sessionAbsoluteTimeoutSeconds: e.XEM_SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    login: {
+      maxFailuresPerAccount: e.XEM_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.XEM_LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: e.XEM_LOGIN_WINDOW_SECONDS,
+      maxBlockSeconds: e.XEM_LOGIN_MAX_BLOCK_SECONDS,
+    },
+    passwordHashCost: e.XEM_PASSWORD_HASH_COST,
+    invitationTtlHours: e.XEM_INVITATION_TTL_HOURS,
+    rateLimitPerMinute: e.XEM_RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: e.XEM_BODY_LIMIT_BYTES,
+    trustProxy: e.XEM_TRUST_PROXY,
+    logLevel: e.XEM_LOG_LEVEL,
+    approvalLinkSecret: e.XEROTIER_APPROVAL_LINK_SECRET,
+  };
+}

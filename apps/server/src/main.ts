@@ -1,0 +1,73 @@
+import { pino } from 'pino';
+import { buildApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createDb } from './db/client';
+import { migrate } from './db/migrate';
+import { bootstrapAdmin } from './identity/bootstrap-admin';
+import { createPasswordHasher } from './identity/password';
+import { startSessionPruner } from './sessions/session-pruner';
+
+/** Composition root: config → db → migrate → bootstrap → app → listen → loops. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`xem: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = pino({ level: config.logLevel });
+  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  log.info({ database: database.kind, data_dir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database opened');
+  const applied = await migrate(database.pool);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const hasher = createPasswordHasher({ costLog2: config.passwordHashCost });
+  const boot = await bootstrapAdmin(database.db, hasher, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+    projectSlug: config.defaultProjectSlug,
+  });
+
+  let ready = false;
+  const app = await buildApp({ config, db: database.db, hasher, isReady: () => ready });
+  await app.listen({ host: config.host, port: config.port });
+  const stopPruner = startSessionPruner(database.db, config.sessionIdleTimeoutSeconds, 600_000, log);
+  ready = true;
+
+  const lines = [`XEM is running: sign in at ${config.baseUrl}/ops/login`];
+  if (boot.created) {
+    lines.push(`  first start: created admin ${boot.email} and project "${config.defaultProjectSlug}" (${boot.projectId})`);
+    if (boot.generatedPassword) {
+      lines.push(`  generated admin password (shown once): ${boot.generatedPassword}`);
+    }
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    ready = false;
+    stopPruner();
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await database.close();
+    } finally {
+      clearTimeout(force);
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`xem: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
