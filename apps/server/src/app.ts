@@ -91,7 +91,11 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'XEM API', version: '0.1.0', description: 'Public, management and dashboard routes of XEM.' },
+      info: {
+        title: 'XEM API',
+        version: '0.1.0',
+        description: 'Public, management and dashboard routes of XEM.',
+      },
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'xero_<project-slug>_<random>' },

@@ -20,8 +20,15 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = pino({ level: config.logLevel });
-  const database = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
-  log.info({ database: database.kind, data_dir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database opened');
+  const database = await createDb({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  log.info(
+    { database: database.kind, data_dir: database.kind === 'pglite' ? config.dataDir : undefined },
+    'database opened',
+  );
   const applied = await migrate(database.pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const hasher = createPasswordHasher({ costLog2: config.passwordHashCost });
@@ -39,7 +46,9 @@ async function main(): Promise<void> {
 
   const lines = [`XEM is running: sign in at ${config.baseUrl}/ops/login`];
   if (boot.created) {
-    lines.push(`  first start: created admin ${boot.email} and project "${config.defaultProjectSlug}" (${boot.projectId})`);
+    lines.push(
+      `  first start: created admin ${boot.email} and project "${config.defaultProjectSlug}" (${boot.projectId})`,
+    );
     if (boot.generatedPassword) {
       lines.push(`  generated admin password (shown once): ${boot.generatedPassword}`);
     }
@@ -68,6 +77,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`xem: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(
+    `xem: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -49,7 +49,10 @@ async function createPgTestDb(url: string): Promise<Db> {
 
 async function templateDump(): Promise<Blob> {
   const migrations = loadMigrations();
-  const hash = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(migrations.map((m) => m.sql).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   const file = join(CACHE_DIR, `pglite-${hash}.tar`);
   if (!existsSync(file)) {
     const pglite = await PGlite.create();

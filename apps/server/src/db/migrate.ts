@@ -17,7 +17,11 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ version: Number(f.slice(0, 4)), name: f.slice(5, -4), sql: readFileSync(join(dir, f), 'utf8') }));
+    .map((f) => ({
+      version: Number(f.slice(0, 4)),
+      name: f.slice(5, -4),
+      sql: readFileSync(join(dir, f), 'utf8'),
+    }));
 }
 
 /**
@@ -38,18 +42,25 @@ export async function migrate(pool: pg.Pool, migrations = loadMigrations()): Pro
       const known = new Set(migrations.map((m) => m.version));
       const unknown = [...done].filter((v) => !known.has(v));
       if (unknown.length > 0) {
-        throw new Error(`database has migrations this build does not know (${unknown.join(', ')}): refusing to run an older build`);
+        throw new Error(
+          `database has migrations this build does not know (${unknown.join(', ')}): refusing to run an older build`,
+        );
       }
       for (const m of migrations) {
         if (done.has(m.version)) continue;
         await client.query('BEGIN');
         try {
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+            m.version,
+            m.name,
+          ]);
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
-          throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+          throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         applied.push(m.version);
       }

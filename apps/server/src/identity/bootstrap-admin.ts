@@ -36,7 +36,10 @@ export async function bootstrapAdmin(
     if (again) return { created: false };
     const user = await insertUser(trx, { email, name: 'Administrator', passwordHash, isAdmin: true });
     const project = await insertProject(trx, opts.projectSlug, 'Default project');
-    await trx.insertInto('memberships').values({ project_id: project.id, user_id: user.id, role: 'owner' }).execute();
+    await trx
+      .insertInto('memberships')
+      .values({ project_id: project.id, user_id: user.id, role: 'owner' })
+      .execute();
     await appendAudit(trx, project.id, SYSTEM_CONTEXT, {
       action: 'project.bootstrap',
       targetType: 'project',
