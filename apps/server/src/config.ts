@@ -19,7 +19,7 @@ const EnvSchema = z.object({
     .optional(),
   XEM_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   XEM_BASE_URL: z.url().optional(),
-  XEM_ADMIN_EMAIL: z.email().optional(),
+  XEM_ADMIN_EMAIL: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an e-mail address').optional(),
   XEM_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   XEM_DEFAULT_PROJECT_SLUG: z
     .string()

@@ -35,7 +35,11 @@ export type Project = z.infer<typeof Project>;
 export const SessionProject = Project.extend({ role: ProjectRole.nullable() });
 export type SessionProject = z.infer<typeof SessionProject>;
 
-export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(256) });
+/** Sign-in takes any e-mail-shaped string (`admin@localhost` included); accounts are matched case-insensitively. */
+export const LoginRequest = z.object({
+  email: z.string().trim().min(3).max(254),
+  password: z.string().min(1).max(256),
+});
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const SessionInfo = z.object({
