@@ -1,0 +1,117 @@
+import { ErrorEnvelope } from '@xem/protocol';
+import { z } from 'zod';
+import { XemApiError } from './xem-api-error';
+import { XemConnectionError } from './xem-connection-error';
+
+const LooseEnvelope = z.object({
+  error: z.object({ message: z.string(), code: z.string(), param: z.string().nullish() }),
+});
+
+export type QueryValue = string | number | undefined | null;
+
+export interface Transport {
+  baseUrl: string;
+  apiKey?: string | undefined;
+  userAgent?: string | undefined;
+  fetch?: typeof fetch | undefined;
+}
+
+export interface RequestSpec<T extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, QueryValue> | undefined;
+  body?: unknown;
+  schema: T;
+}
+
+/**
+ * One HTTP exchange: builds the URL, sends JSON only when there is a body (a Content-Type with
+ * no body is refused by the server), and parses the answer with the protocol schema.
+ */
+export async function sendRequest<T extends z.ZodType>(
+  t: Transport,
+  spec: RequestSpec<T>,
+): Promise<z.output<T>> {
+  const url = new URL(t.baseUrl.replace(/\/+$/, '') + spec.path);
+  for (const [name, value] of Object.entries(spec.query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
+  }
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
+  if (t.userAgent) headers['user-agent'] = t.userAgent;
+  let body: string | undefined;
+  if (spec.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(spec.body);
+  }
+
+  let res: Response;
+  try {
+    res = await (t.fetch ?? fetch)(url, { method: spec.method, headers, body });
+  } catch (err) {
+    throw new XemConnectionError(url.origin, err);
+  }
+  const requestId = res.headers.get('x-request-id');
+  const text = await res.text();
+  const json = parseJson(text);
+
+  if (!res.ok) throw errorFrom(res, json, text, requestId);
+  const parsed = spec.schema.safeParse(json);
+  if (!parsed.success) {
+    throw new XemApiError({
+      status: res.status,
+      code: 'unexpected_response',
+      message: `${spec.method} ${spec.path} answered with a body the protocol does not allow: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+      requestId,
+    });
+  }
+  return parsed.data;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFrom(res: Response, json: unknown, text: string, requestId: string | null): XemApiError {
+  const envelope = ErrorEnvelope.safeParse(json);
+  if (envelope.success) {
+    const e = envelope.data.error;
+    return new XemApiError({
+      status: res.status,
+      code: e.code,
+      message: e.message,
+      type: e.type,
+      param: e.param,
+      requestId,
+      retryAfterSeconds: e.retry_after ?? null,
+    });
+  }
+  // A newer server may send a code this client does not know yet; keep it rather than hide it.
+  const loose = LooseEnvelope.safeParse(json);
+  if (loose.success) {
+    const e = loose.data.error;
+    return new XemApiError({
+      status: res.status,
+      code: e.code,
+      message: e.message,
+      param: e.param ?? null,
+      requestId,
+    });
+  }
+  // Something in between (a proxy, a load balancer) answered; show what it said.
+  const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return new XemApiError({
+    status: res.status,
+    code: 'unexpected_response',
+    message: `HTTP ${res.status} ${res.statusText}${snippet ? `: ${snippet}` : ''}`,
+    requestId,
+  });
+}
