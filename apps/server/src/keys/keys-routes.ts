@@ -27,25 +27,39 @@ export function keysRoutes(
     next_cursor: null,
   }));
 
-  r.post(base, { config, schema: { body: CreateKeyRequest, response: { 201: CreatedKey }, tags } }, async (req, reply) => {
-    const created = await createKey(deps.db, actorOf(req), projectOf(req), req.body);
-    return reply.status(201).send(created);
-  });
-
   r.post(
-    `${base}/:key_id/rotate`,
-    { config, schema: { params: KeyParams, body: RotateKeyRequest.optional(), response: { 201: CreatedKey }, tags } },
+    base,
+    { config, schema: { body: CreateKeyRequest, response: { 201: CreatedKey }, tags } },
     async (req, reply) => {
-      const grace = req.body?.grace_period_hours ?? 24;
-      return reply.status(201).send(await rotateKey(deps.db, actorOf(req), projectOf(req), req.params.key_id, grace));
+      const created = await createKey(deps.db, actorOf(req), projectOf(req), req.body);
+      return reply.status(201).send(created);
     },
   );
 
-  r.post(`${base}/:key_id/revoke`, { config, schema: { params: KeyParams, response: { 200: ApiKey }, tags } }, async (req) =>
-    revokeKey(deps.db, actorOf(req), projectOf(req), req.params.key_id),
+  // The body is optional; Fastify hands a missing body to the validator as null, hence nullish.
+  r.post(
+    `${base}/:key_id/rotate`,
+    {
+      config,
+      schema: { params: KeyParams, body: RotateKeyRequest.nullish(), response: { 201: CreatedKey }, tags },
+    },
+    async (req, reply) => {
+      const grace = req.body?.grace_period_hours ?? 24;
+      return reply
+        .status(201)
+        .send(await rotateKey(deps.db, actorOf(req), projectOf(req), req.params.key_id, grace));
+    },
   );
 
-  r.delete(`${base}/:key_id`, { config, schema: { params: KeyParams, response: { 200: ApiKey }, tags } }, async (req) =>
-    revokeKey(deps.db, actorOf(req), projectOf(req), req.params.key_id),
+  r.post(
+    `${base}/:key_id/revoke`,
+    { config, schema: { params: KeyParams, response: { 200: ApiKey }, tags } },
+    async (req) => revokeKey(deps.db, actorOf(req), projectOf(req), req.params.key_id),
+  );
+
+  r.delete(
+    `${base}/:key_id`,
+    { config, schema: { params: KeyParams, response: { 200: ApiKey }, tags } },
+    async (req) => revokeKey(deps.db, actorOf(req), projectOf(req), req.params.key_id),
   );
 }
