@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddMemberResponse, CreatedKey } from '@xem/protocol';
+import {
+  bearer,
+  createKeyAs,
+  createTestApp,
+  expectError,
+  login,
+  opsRequest,
+  registeredRoutes,
+  seedMembership,
+  seedProject,
+  seedUser,
+  type Browser,
+  type SeededUser,
+  type TestApp,
+} from '../../test/test-app';
+
+/**
+ * Every route under `/:project_id/v1`. Adding a route there without adding it here fails the
+ * first test, so that the cross-project guard is proven for it too.
+ */
+const PROJECT_ROUTES = [
+  'DELETE /:project_id/v1/management/keys/:key_id',
+  'DELETE /:project_id/v1/management/project/invitations/:invitation_id',
+  'DELETE /:project_id/v1/management/project/members/:user_id',
+  'GET /:project_id/v1/management/audit',
+  'GET /:project_id/v1/management/audit/verify',
+  'GET /:project_id/v1/management/keys',
+  'GET /:project_id/v1/management/project/invitations',
+  'GET /:project_id/v1/management/project/members',
+  'PATCH /:project_id/v1/management/project/members/:user_id',
+  'POST /:project_id/v1/management/keys',
+  'POST /:project_id/v1/management/keys/:key_id/revoke',
+  'POST /:project_id/v1/management/keys/:key_id/rotate',
+  'POST /:project_id/v1/management/project/members',
+];
+
+interface Side {
+  id: string;
+  owner: SeededUser;
+  member: SeededUser;
+  session: Browser;
+  key: string;
+  keyId: string;
+  invitationId: string;
+}
+
+let t: TestApp;
+let a: Side;
+let b: Side;
+
+/** A project with an owner (session and management key), a member and a pending invitation. */
+async function side(): Promise<Side> {
+  const p = await seedProject(t);
+  const member = await seedUser(t);
+  await seedMembership(t, p.id, member.id, 'member');
+  const session = await login(t.app, p.owner.email, p.owner.password);
+  const created = CreatedKey.parse(
+    (await opsRequest(t.app, session, 'POST', '/ops/api/keys', { name: 'k', scopes: ['management'] })).json(),
+  );
+  const inv = await opsRequest(t.app, session, 'POST', '/ops/api/members', {
+    email: `inv-${p.slug}@example.test`,
+  });
+  const invitationId = AddMemberResponse.parse(inv.json()).invitation!.id;
+  return {
+    id: p.id,
+    owner: p.owner,
+    member,
+    session,
+    key: created.key,
+    keyId: created.api_key.id,
+    invitationId,
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  a = await side();
+  b = await side();
+});
+afterAll(() => t.close());
+
+/** A request that would succeed on `target` if the key were allowed there. */
+function requestFor(route: string, target: Side): { method: string; url: string; payload?: object } {
+  const [method, path] = route.split(' ') as [string, string];
+  const url = path
+    .replace(':project_id', target.id)
+    .replace(':key_id', target.keyId)
+    .replace(':user_id', target.member.id)
+    .replace(':invitation_id', target.invitationId);
+  const payloads: Record<string, object> = {
+    'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
+    'POST /:project_id/v1/management/keys/:key_id/rotate': { grace_period_hours: 0 },
+    'POST /:project_id/v1/management/project/members': { email: 'intruder@example.test', role: 'owner' },
+    'PATCH /:project_id/v1/management/project/members/:user_id': { role: 'owner' },
+  };
+  return { method, url, ...(payloads[route] ? { payload: payloads[route] } : {}) };
+}
+
+/** What B looks like; must not change whatever A's key tries. */
+async function snapshot(s: Side) {
+  const db = t.deps.db;
+  return {
+    keys: await db.selectFrom('api_keys').selectAll().where('project_id', '=', s.id).orderBy('id').execute(),
+    members: await db
+      .selectFrom('memberships')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('user_id')
+      .execute(),
+    invitations: await db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
+    audit: await db.selectFrom('audit_log').select('seq').where('project_id', '=', s.id).execute(),
+  };
+}
+
+describe('cross-project access with an API key', () => {
+  it('the route list above is every /:project_id/v1 route the app registered', () => {
+    const registered = registeredRoutes(t.app).filter((r) => / \/:project_id\/v1(\/|$)/.test(r));
+    expect(registered.filter((r) => !r.startsWith('HEAD ')).sort()).toEqual([...PROJECT_ROUTES].sort());
+    // HEAD is derived from GET and must be guarded the same way (checked below).
+    for (const r of registered.filter((x) => x.startsWith('HEAD '))) {
+      expect(PROJECT_ROUTES).toContain(r.replace(/^HEAD /, 'GET '));
+    }
+  });
+
+  it("is refused on every route of project B with project A's key: 403 cross_project_access, audited, B untouched", async () => {
+    const before = await snapshot(b);
+    const routes = [
+      ...PROJECT_ROUTES,
+      ...PROJECT_ROUTES.filter((r) => r.startsWith('GET ')).map((r) => `HEAD${r.slice(3)}`),
+    ];
+    for (const route of routes) {
+      const req = requestFor(route, b);
+      const res = await t.app.inject({ ...req, method: req.method as 'GET', headers: bearer(a.key) });
+      if (req.method === 'HEAD') {
+        expect(res.statusCode, route).toBe(403);
+        continue;
+      }
+      expectError(res, 403, 'cross_project_access');
+      const audit = await t.deps.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('request_id', '=', String(res.headers['x-request-id']))
+        .execute();
+      expect(audit, route).toHaveLength(1);
+      expect(audit[0]).toMatchObject({
+        project_id: a.id,
+        action: 'auth.cross_project_access',
+        outcome: 'denied',
+        actor_type: 'api_key',
+        actor_id: a.keyId,
+        target_type: 'project',
+        target_id: b.id,
+      });
+    }
+    const after = await snapshot(b);
+    expect(after).toEqual(before);
+  });
+
+  it("the same requests with B's own key succeed, so the refusals above are the guard's doing", async () => {
+    for (const route of PROJECT_ROUTES.filter((r) => r.startsWith('GET '))) {
+      const res = await t.app.inject({ ...requestFor(route, b), method: 'GET', headers: bearer(b.key) });
+      expect(res.statusCode, `${route}: ${res.body}`).toBe(200);
+    }
+    const patch = requestFor('PATCH /:project_id/v1/management/project/members/:user_id', b);
+    const res = await t.app.inject({ ...patch, method: 'PATCH', headers: bearer(b.key) });
+    expect(res.statusCode, res.body).toBe(200);
+    await opsRequest(t.app, b.session, 'PATCH', `/ops/api/members/${b.member.id}`, { role: 'member' });
+  });
+
+  it('answers a project that does not exist exactly like one that does (no existence leak)', async () => {
+    const real = await t.app.inject({
+      method: 'GET',
+      url: `/${b.id}/v1/management/keys`,
+      headers: bearer(a.key),
+    });
+    const fake = await t.app.inject({
+      method: 'GET',
+      url: '/proj_doesnotexist0000000/v1/management/keys',
+      headers: bearer(a.key),
+    });
+    const r = expectError(real, 403, 'cross_project_access');
+    const f = expectError(fake, 403, 'cross_project_access');
+    expect(f.error.message).toBe(r.error.message);
+  });
+});
+
+describe("another project's object ids are 404 not_found, never 403", () => {
+  const cases = (s: Side, other: Side, base: string, members: string) => [
+    { method: 'POST', url: `${base}/keys/${other.keyId}/rotate`, payload: { grace_period_hours: 0 } },
+    { method: 'POST', url: `${base}/keys/${other.keyId}/revoke` },
+    { method: 'DELETE', url: `${base}/keys/${other.keyId}` },
+    { method: 'PATCH', url: `${members}/members/${other.owner.id}`, payload: { role: 'member' } },
+    { method: 'PATCH', url: `${members}/members/${other.member.id}`, payload: { role: 'owner' } },
+    { method: 'DELETE', url: `${members}/members/${other.member.id}` },
+    { method: 'DELETE', url: `${members}/invitations/${other.invitationId}` },
+  ];
+
+  it("with project A's own key on A's routes", async () => {
+    const before = await snapshot(b);
+    const base = `/${a.id}/v1/management`;
+    for (const c of cases(a, b, base, `${base}/project`)) {
+      const res = await t.app.inject({ ...c, method: c.method as 'POST', headers: bearer(a.key) });
+      expectError(res, 404, 'not_found');
+    }
+    expect(await snapshot(b)).toEqual(before);
+  });
+
+  it('with a dashboard session whose active project is A, on /ops/api', async () => {
+    const before = await snapshot(b);
+    for (const c of cases(a, b, '/ops/api', '/ops/api')) {
+      const res = await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload);
+      expectError(res, 404, 'not_found');
+    }
+    expect(await snapshot(b)).toEqual(before);
+  });
+
+  it("audit filters by another project's ids find nothing", async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/${a.id}/v1/management/audit?target_id=${b.keyId}`,
+      headers: bearer(a.key),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data).toEqual([]);
+    // The id is real: B's own audit has it.
+    const own = await t.app.inject({
+      method: 'GET',
+      url: `/${b.id}/v1/management/audit?target_id=${b.keyId}`,
+      headers: bearer(b.key),
+    });
+    expect(own.json().data.length).toBeGreaterThan(0);
+  });
+
+  it('an admin session acting in A cannot reach B objects either', async () => {
+    const adminUser = await seedUser(t, { isAdmin: true });
+    const session = await login(t.app, adminUser.email, adminUser.password);
+    const switched = await opsRequest(t.app, session, 'POST', '/ops/session/project', { project_id: a.id });
+    expect(switched.statusCode, switched.body).toBe(200);
+    const res = await opsRequest(t.app, session, 'POST', `/ops/api/keys/${b.keyId}/revoke`);
+    expectError(res, 404, 'not_found');
+    const key = await createKeyAs(t.app, session, ['management']);
+    const viaKey = await t.app.inject({
+      method: 'DELETE',
+      url: `/${a.id}/v1/management/project/members/${b.owner.id}`,
+      headers: bearer(key),
+    });
+    expectError(viaKey, 404, 'not_found');
+  });
+});
