@@ -1,15 +1,13 @@
+import type { AddMemberRequest, CreateKeyRequest, TokenRequest } from '@xem/protocol';
 import {
-  AddMemberRequest,
   AddMemberResponse,
   ApiKey,
   AuditEntry,
   AuditVerifyResult,
   CreatedKey,
-  CreateKeyRequest,
   Invitation,
   listOf,
   Member,
-  TokenRequest,
   TokenResponse,
   WhoAmI,
   type ProjectRole,
