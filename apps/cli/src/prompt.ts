@@ -1,0 +1,55 @@
+import { createInterface } from 'node:readline/promises';
+import type { ReadStream } from 'node:tty';
+import { CliError } from './cli-error';
+
+const CTRL_C = '\u0003';
+const CTRL_D = '\u0004';
+const BACKSPACES = new Set(['\u007f', '\b']);
+
+export async function promptLine(
+  input: NodeJS.ReadStream,
+  output: NodeJS.WriteStream,
+  question: string,
+): Promise<string> {
+  const rl = createInterface({ input, output, terminal: true });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Reads a line with echo off: the terminal goes to raw mode, so we see each key and print
+ * nothing back. Ctrl-C cancels with the conventional exit code 130.
+ */
+export function promptSecret(
+  input: NodeJS.ReadStream,
+  output: NodeJS.WriteStream,
+  question: string,
+): Promise<string> {
+  const tty = input as ReadStream;
+  output.write(question);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = (err?: Error) => {
+      input.off('data', onData);
+      tty.setRawMode(false);
+      input.pause();
+      output.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === CTRL_D) return finish();
+        if (ch === CTRL_C) return finish(new CliError('cancelled', 130));
+        if (BACKSPACES.has(ch)) value = [...value].slice(0, -1).join('');
+        else value += ch;
+      }
+    };
+    tty.setRawMode(true);
+    input.resume();
+    input.on('data', onData);
+  });
+}
