@@ -3,7 +3,12 @@ import { auditDenied } from '../audit/append-audit';
 import { SYSTEM_CHAIN, type AuditContext } from '../audit/audit-context';
 import { AppError } from '../http/app-error';
 import { findUserByEmail, type UserRow } from '../identity/users';
-import { assertNotThrottled, clearLoginFailures, recordLoginFailure } from './login-throttle';
+import {
+  assertNotThrottled,
+  claimLoginAttempt,
+  clearLoginFailures,
+  releaseLoginAttempt,
+} from './login-throttle';
 
 /**
  * Checks e-mail and password under the per-account and per-IP throttles. Unknown e-mail and
@@ -19,23 +24,39 @@ export async function verifyCredentials(
   const normalized = email.trim().toLowerCase();
   const acctKey = `acct:${normalized}`;
   const ipKey = `ip:${ctx.ip ?? 'unknown'}`;
-  try {
+  const common = { windowSeconds: config.login.windowSeconds, maxBlockSeconds: config.login.maxBlockSeconds };
+  const acctLimits = { ...common, maxFailures: config.login.maxFailuresPerAccount };
+  const ipLimits = { ...common, maxFailures: config.login.maxFailuresPerIp };
+  const claimed = await claimLoginAttempt(db, [
+    { key: acctKey, limits: acctLimits },
+    { key: ipKey, limits: ipLimits },
+  ]);
+  if (!claimed) {
+    await auditDenied(db, SYSTEM_CHAIN, ctx, {
+      action: 'auth.login_throttled',
+      targetType: 'email',
+      targetId: normalized,
+    });
     await assertNotThrottled(db, [acctKey, ipKey]);
-  } catch (err) {
-    await auditDenied(db, SYSTEM_CHAIN, ctx, { action: 'auth.login_throttled', targetType: 'email', targetId: normalized });
-    throw err;
+    // The block ran out between the claim and the look-up.
+    throw new AppError('rate_limited', 'too many failed sign-in attempts; try again in 1 s', {
+      retryAfterSeconds: 1,
+    });
   }
   const user = await findUserByEmail(db, normalized);
   let ok = false;
   if (user) ok = await hasher.verify(password, user.password_hash);
   else await hasher.dummyVerify(password);
   if (!ok || !user) {
-    const limits = { windowSeconds: config.login.windowSeconds, maxBlockSeconds: config.login.maxBlockSeconds };
-    await recordLoginFailure(db, acctKey, { ...limits, maxFailures: config.login.maxFailuresPerAccount });
-    await recordLoginFailure(db, ipKey, { ...limits, maxFailures: config.login.maxFailuresPerIp });
-    await auditDenied(db, SYSTEM_CHAIN, ctx, { action: 'auth.login', targetType: 'email', targetId: normalized });
+    // The failure was counted by the claim.
+    await auditDenied(db, SYSTEM_CHAIN, ctx, {
+      action: 'auth.login',
+      targetType: 'email',
+      targetId: normalized,
+    });
     throw new AppError('invalid_credentials', 'e-mail or password is wrong');
   }
   await clearLoginFailures(db, acctKey);
+  await releaseLoginAttempt(db, ipKey, ipLimits);
   return user;
 }
