@@ -35,9 +35,16 @@ export function createPasswordHasher(opts: PasswordHasherOptions): PasswordHashe
     const parts = stored.split('$');
     if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
     const [sn, sr, sp] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-    if (![sn, sr, sp].every((x) => Number.isInteger(x) && x > 0) || sn > 2 ** 20) return false;
+    if (![sn, sr, sp].every((x) => Number.isInteger(x) && x > 0)) return false;
+    // Bounds keep a corrupt row from costing unbounded memory or CPU; N must be a power of two.
+    if (sn < 2 || sn > 2 ** 20 || (sn & (sn - 1)) !== 0 || sr > 32 || sp > 16) return false;
     const expected = Buffer.from(parts[5]!, 'base64');
-    const actual = await scryptAsync(password, Buffer.from(parts[4]!, 'base64'), sn, sr, sp);
+    let actual: Buffer;
+    try {
+      actual = await scryptAsync(password, Buffer.from(parts[4]!, 'base64'), sn, sr, sp);
+    } catch {
+      return false;
+    }
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   };
   let dummy: Promise<string> | undefined;
