@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runXeroctl, type CliResult } from './run-xeroctl';
-import { REPO_ROOT, startServer, type StartedServer } from './start-server';
+import { freePort, REPO_ROOT, startServer, type StartedServer } from './start-server';
 
 const KEY_RE = /^xero_default_[0-9A-Za-z]{43}$/;
 
@@ -215,7 +215,7 @@ describe(`xeroctl against the real server (${process.env.DATABASE_URL ? 'Postgre
   });
 
   it('applies flag > env > context for the server URL, and switches contexts', async () => {
-    const unreachable = 'http://127.0.0.1:9';
+    const unreachable = `http://127.0.0.1:${await freePort()}`;
     const viaEnv = await cli(['auth', 'whoami'], { env: { XEROCTL_BASE_URL: unreachable } });
     expect(viaEnv.code).toBe(1);
     expect(viaEnv.stderr).toContain(`cannot reach ${unreachable}`);
