@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../ids';
+import { insertProject } from '../projects/projects';
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
@@ -163,6 +164,47 @@ describe('POST /ops/invitations/accept', () => {
     expect((await login(t.app, 'race@example.test', password)).userId).toBe(users[0]!.id);
   });
 
+  it('two invitations for one new e-mail accepted at once: one creates the account, the other is refused cleanly', async () => {
+    const a = await invite('double@example.test');
+    const second = await insertProject(t.deps.db, 'second-project', 'Second');
+    const tokenB = 'second-project-invitation-token-0123456789';
+    await t.deps.db
+      .insertInto('invitations')
+      .values({
+        id: 'inv_secondproject0000001',
+        project_id: second.id,
+        email: 'double@example.test',
+        role: 'member',
+        token_hash: sha256Hex(tokenB),
+        expires_at: sql<Date>`now() + interval '1 hour'`,
+      })
+      .execute();
+    const results = await Promise.all([
+      accept(a.token, 'double-password-1'),
+      accept(tokenB, 'double-password-1'),
+    ]);
+    for (const r of results) expect([200, 409], r.body).toContain(r.statusCode);
+    expect(results.some((r) => r.statusCode === 200)).toBe(true);
+    const users = await t.deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'double@example.test')
+      .execute();
+    expect(users).toHaveLength(1);
+
+    // A refused accept left its invitation usable: trying again with the account's password joins.
+    for (const [i, token] of [a.token, tokenB].entries()) {
+      if (results[i]!.statusCode === 409)
+        expect((await accept(token, 'double-password-1')).statusCode).toBe(200);
+    }
+    const projects = await t.deps.db
+      .selectFrom('memberships')
+      .select('project_id')
+      .where('user_id', '=', users[0]!.id)
+      .execute();
+    expect(projects.map((p) => p.project_id).sort()).toEqual([t.projectId, second.id].sort());
+  });
+
   it('lets an existing account join only with its own password', async () => {
     const { token } = await invite('existing@example.test');
     // The account appears after the invitation was sent (e.g. through another project).
@@ -180,6 +222,28 @@ describe('POST /ops/invitations/accept', () => {
       .where('project_id', '=', t.projectId)
       .executeTakeFirst();
     expect(role).toEqual({ role: 'member' });
+  });
+
+  it('throttles password guesses for an existing account like sign-in does', async () => {
+    const { token } = await invite('guessed@example.test');
+    await seedUser(t, { email: 'guessed@example.test', password: 'guessed-password-1' });
+    const max = t.deps.config.login.maxFailuresPerAccount;
+    for (let i = 0; i < max; i++) {
+      const res = await accept(token, `guess-number-${i}-x`);
+      expect(res.statusCode).toBe(401);
+    }
+    const blocked = await accept(token, 'guessed-password-1');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().error.code).toBe('rate_limited');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    const denied = await t.deps.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('project_id', '=', 'system')
+      .where('outcome', '=', 'denied')
+      .where('target_id', '=', 'guessed@example.test')
+      .execute();
+    expect(denied.length).toBe(max + 1);
   });
 
   it('drops the session the browser had before accepting', async () => {

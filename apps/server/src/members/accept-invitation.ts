@@ -1,25 +1,28 @@
 import { sql, type Kysely } from 'kysely';
+import type { AppDeps } from '../app-deps';
 import type { Database } from '../db/schema';
 import { appendAudit } from '../audit/append-audit';
 import type { AuditContext } from '../audit/audit-context';
 import { appendEvent } from '../events/append-event';
 import { AppError } from '../http/app-error';
-import type { PasswordHasher } from '../identity/password';
 import { findUserByEmail, insertUser, type UserRow } from '../identity/users';
 import { sha256Hex } from '../ids';
+import { verifyCredentials } from '../sessions/verify-credentials';
 
-const INVALID = 'this invitation link is not valid: it may have expired, been used or been revoked; ask an owner for a new one';
+const INVALID =
+  'this invitation link is not valid: it may have expired, been used or been revoked; ask an owner for a new one';
 
 /**
  * Redeems an invitation once (a conditional UPDATE decides concurrent redeems). A new e-mail
- * gets an account with the chosen password; an existing account must prove its password.
+ * gets an account with the chosen password; an existing account must prove its password, under
+ * the same throttle as sign-in (a leaked link must not allow unlimited guesses).
  */
 export async function acceptInvitation(
-  db: Kysely<Database>,
-  hasher: PasswordHasher,
+  deps: AppDeps,
   ctx: AuditContext,
   input: { token: string; password: string; name?: string | undefined },
 ): Promise<{ user: UserRow; projectId: string }> {
+  const { db, hasher } = deps;
   const pending = await db
     .selectFrom('invitations')
     .selectAll()
@@ -30,10 +33,14 @@ export async function acceptInvitation(
     .executeTakeFirst();
   if (!pending) throw new AppError('invitation_invalid', INVALID, { param: 'token' });
   const existing = await findUserByEmail(db, pending.email);
-  if (existing && !(await hasher.verify(input.password, existing.password_hash))) {
-    throw new AppError('invalid_credentials', `an account for ${pending.email} exists; enter its password to join`, {
-      param: 'password',
-    });
+  if (existing) {
+    try {
+      await verifyCredentials(deps, ctx, pending.email, input.password);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'invalid_credentials') throw err;
+      const message = `an account for ${pending.email} exists; enter its password to join`;
+      throw new AppError('invalid_credentials', message, { param: 'password' });
+    }
   }
   const newHash = existing ? null : await hasher.hash(input.password);
   return db.transaction().execute(async (trx) => {
@@ -47,7 +54,7 @@ export async function acceptInvitation(
       .returningAll()
       .executeTakeFirst();
     if (!inv) throw new AppError('invitation_invalid', INVALID, { param: 'token' });
-    const user = existing ?? (await insertUser(trx, { email: inv.email, name: input.name, passwordHash: newHash! }));
+    const user = existing ?? (await insertInvitedUser(trx, inv.email, input.name, newHash!));
     await trx
       .insertInto('memberships')
       .values({ project_id: inv.project_id, user_id: user.id, role: inv.role })
@@ -63,4 +70,24 @@ export async function acceptInvitation(
     await appendEvent(trx, inv.project_id, 'member.added', { user_id: user.id, role: inv.role });
     return { user, projectId: inv.project_id };
   });
+}
+
+/**
+ * A unique-email clash means another invitation for this e-mail created the account since we
+ * looked: this accept rolls back, its invitation stays pending, and can be accepted again with
+ * that account's password.
+ */
+async function insertInvitedUser(
+  trx: Kysely<Database>,
+  email: string,
+  name: string | undefined,
+  passwordHash: string,
+): Promise<UserRow> {
+  try {
+    return await insertUser(trx, { email, name, passwordHash });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== '23505') throw err;
+    const message = `an account for ${email} was just created; accept again with its password`;
+    throw new AppError('conflict', message, { param: 'password', cause: err });
+  }
 }

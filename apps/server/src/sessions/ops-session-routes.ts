@@ -151,7 +151,7 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
     '/ops/invitations/accept',
     { config: { public: true }, schema: { body: AcceptInvitationRequest, response: { 200: SessionInfo }, tags: ['ops'] } },
     async (req, reply) => {
-      const { user, projectId } = await acceptInvitation(db, deps.hasher, auditContext(req), req.body);
+      const { user, projectId } = await acceptInvitation(deps, auditContext(req), req.body);
       const { sessionId, row } = await startSession(req, user, projectId);
       setSessionCookie(reply, config, sessionId);
       return sessionInfo(db, user, row);
