@@ -54,6 +54,9 @@ export function toAppError(err: FastifyError | Error): AppError | null {
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
+  // JSON is the only body the API takes. Fastify's default text/plain parser would answer a
+  // text/plain body with invalid_body instead of the 415 every other non-JSON type gets.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const mapped = toAppError(err);
     if (mapped) return sendError(reply, mapped);
