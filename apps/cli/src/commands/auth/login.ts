@@ -5,7 +5,7 @@ import { readSecret } from '../../read-secret';
 
 export interface LoginOptions {
   email: string;
-  passwordStdin: boolean;
+  passwordStdin?: boolean | undefined;
   project?: string | undefined;
 }
 
@@ -13,7 +13,7 @@ export function command(make: MakeDeps): Command {
   return new Command('login')
     .description('Sign in with e-mail and password; mints an API key and saves it in the context')
     .requiredOption('--email <email>', 'your account e-mail')
-    .option('--password-stdin', 'read the password from stdin instead of prompting', false)
+    .option('--password-stdin', 'read the password from stdin instead of prompting')
     .option('--project <id|slug>', 'project to act on (needed when you belong to several)')
     .addHelpText('after', '\nThe key is saved in the context named by --context (default: the current one).')
     .action(async (opts: LoginOptions, cmd: Command) => run(opts, make(cmd)));
@@ -22,7 +22,7 @@ export function command(make: MakeDeps): Command {
 export async function run(opts: LoginOptions, deps: Deps): Promise<void> {
   const settings = deps.settings();
   const password = await readSecret(deps.io, {
-    fromStdin: opts.passwordStdin,
+    fromStdin: opts.passwordStdin === true,
     prompt: `Password for ${opts.email}: `,
     flag: '--password-stdin',
   });

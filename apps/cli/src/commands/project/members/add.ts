@@ -8,7 +8,7 @@ export interface AddOptions {
   email: string;
   role: ProjectRole;
   name?: string | undefined;
-  initialPasswordStdin: boolean;
+  initialPasswordStdin?: boolean | undefined;
 }
 
 export function command(make: MakeDeps): Command {
@@ -20,7 +20,6 @@ export function command(make: MakeDeps): Command {
     .option(
       '--initial-password-stdin',
       'admins only: create the user with a password read from stdin (changed at first sign-in)',
-      false,
     )
     .action(async (email: string, opts: Omit<AddOptions, 'email'>, cmd: Command) =>
       run({ email, ...opts }, make(cmd)),
@@ -28,9 +27,10 @@ export function command(make: MakeDeps): Command {
 }
 
 export async function run(opts: AddOptions, deps: Deps): Promise<void> {
-  const initialPassword = opts.initialPasswordStdin
-    ? await readSecret(deps.io, { fromStdin: true, prompt: '', flag: '--initial-password-stdin' })
-    : undefined;
+  const initialPassword =
+    opts.initialPasswordStdin === true
+      ? await readSecret(deps.io, { fromStdin: true, prompt: '', flag: '--initial-password-stdin' })
+      : undefined;
   const client = await deps.projectClient();
   const res = await client.addMember({
     email: opts.email,
