@@ -1,4 +1,4 @@
-import { XemApiError, XemConnectionError } from '@xem/client';
+import { XemApiError } from '@xem/client';
 import { CommanderError } from 'commander';
 import { CliError } from './cli-error';
 
@@ -6,6 +6,9 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_AUTH = 4;
+
+/** Codes that mean the key itself is the problem, so signing in again is the way out. */
+const KEY_PROBLEMS = new Set(['invalid_api_key', 'authentication_required']);
 
 /** One mapping from whatever went wrong to the documented exit codes. */
 export function exitCodeFor(err: unknown): number {
@@ -22,13 +25,10 @@ export function exitCodeFor(err: unknown): number {
 export function describeError(err: unknown): string {
   if (err instanceof XemApiError) {
     const details = [`code ${err.code}`, err.requestId ? `request ${err.requestId}` : null].filter(Boolean);
-    const hint =
-      err.isAuthError && err.status === 401
-        ? '\nhint: run "xeroctl auth login" or pass a valid --api-key'
-        : '';
+    const hint = KEY_PROBLEMS.has(err.code)
+      ? '\nhint: run "xeroctl auth login" or pass a valid --api-key'
+      : '';
     return `error: ${err.message} (${details.join(', ')})${hint}`;
   }
-  if (err instanceof XemConnectionError || err instanceof CliError) return `error: ${err.message}`;
-  if (err instanceof Error) return `error: ${err.message}`;
-  return `error: ${String(err)}`;
+  return `error: ${err instanceof Error ? err.message : String(err)}`;
 }

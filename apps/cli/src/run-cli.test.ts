@@ -76,6 +76,11 @@ describe('runCli exit codes', () => {
     );
     expect(lastHeaders['user-agent']).toMatch(/^xeroctl\/1\.2\.3 /);
 
+    reply = { status: 401, body: envelope('invalid_api_key', 'API key is unknown, expired or revoked') };
+    const unknown = await run([...flags, 'auth', 'whoami']);
+    expect(unknown.code).toBe(4);
+    expect(unknown.err).toContain('\nhint: run "xeroctl auth login"');
+
     reply = { status: 409, body: envelope('last_owner', 'ann is the last owner') };
     const conflict = await run([...flags, 'auth', 'whoami']);
     expect(conflict).toMatchObject({
