@@ -219,6 +219,59 @@ describe('every state change writes one audit row with who, how, where and what'
   });
 });
 
+describe('permission refusals by a handler are audited as denied', () => {
+  it('owner_required (a member with a management key) and admin_required (a non-admin owner)', async () => {
+    const member = await seedUser(t);
+    await seedMembership(t, project.id, member.id, 'member');
+    const memberKey = await seedApiKey(t, project.id, member.id, ['management']);
+    const refused = await t.app.inject({
+      method: 'DELETE',
+      url: `/${project.id}/v1/management/project/members/${project.owner.id}`,
+      headers: { ...bearer(memberKey.key), 'user-agent': 'xeroctl/0.1.0' },
+      remoteAddress: REMOTE_IP,
+    });
+    expectError(refused, 403, 'owner_required');
+    expect(await auditOf(refused)).toMatchObject([
+      {
+        project_id: project.id,
+        action: 'auth.permission_refused',
+        outcome: 'denied',
+        actor_type: 'api_key',
+        actor_id: memberKey.id,
+        via: 'cli',
+        ip: REMOTE_IP,
+        target_id: 'DELETE /:project_id/v1/management/project/members/:user_id',
+        after: { code: 'owner_required' },
+      },
+    ]);
+
+    const adminOnly = await t.app.inject({
+      method: 'POST',
+      url: `/${project.id}/v1/management/project/members`,
+      headers: bearer(ownerKey.key),
+      payload: { email: 'with-password@example.test', initial_password: 'initial-pass-123' },
+    });
+    expectError(adminOnly, 403, 'admin_required');
+    expect(await auditOf(adminOnly)).toMatchObject([
+      {
+        action: 'auth.permission_refused',
+        outcome: 'denied',
+        actor_id: ownerKey.id,
+        after: { code: 'admin_required' },
+      },
+    ]);
+
+    // Other errors (validation, not found, conflicts) are not refusals and write nothing.
+    const missing = await t.app.inject({
+      method: 'DELETE',
+      url: `/${project.id}/v1/management/project/members/usr_nobody`,
+      headers: bearer(ownerKey.key),
+    });
+    expectError(missing, 404, 'not_found');
+    expect(await auditOf(missing)).toEqual([]);
+  });
+});
+
 describe('the audit log is append-only in the database', () => {
   it('refuses UPDATE, DELETE and TRUNCATE, whoever asks', async () => {
     const before = await t.deps.db

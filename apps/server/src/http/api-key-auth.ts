@@ -4,6 +4,7 @@ import type { Scope } from '@xem/protocol';
 import type { Database } from '../db/schema';
 import { auditDenied } from '../audit/append-audit';
 import { SYSTEM_CHAIN } from '../audit/audit-context';
+import { auditRefusal } from '../audit/audit-refusal';
 import { authenticateKey } from '../keys/authenticate-key';
 import { AppError } from './app-error';
 import { auditContext } from './request-context';
@@ -26,7 +27,8 @@ export async function authenticateApiKeyRequest(
 ): Promise<void> {
   req.principal = null;
   const presented = bearer(req);
-  if (!presented) throw new AppError('authentication_required', 'send an API key as "Authorization: Bearer xero_…"');
+  if (!presented)
+    throw new AppError('authentication_required', 'send an API key as "Authorization: Bearer xero_…"');
   const id = await authenticateKey(db, presented);
   if (!id) {
     await auditDenied(db, SYSTEM_CHAIN, auditContext(req), {
@@ -55,7 +57,10 @@ export async function authenticateApiKeyRequest(
       targetId: opts.projectId.slice(0, 64),
       after: { path: req.url.split('?')[0] },
     });
-    throw new AppError('cross_project_access', `this API key belongs to project ${id.projectId}; use a key of the project in the path`);
+    throw new AppError(
+      'cross_project_access',
+      `this API key belongs to project ${id.projectId}; use a key of the project in the path`,
+    );
   }
   if (opts.scope && !id.scopes.includes(opts.scope)) {
     await auditDenied(db, id.projectId, auditContext(req), {
@@ -64,17 +69,27 @@ export async function authenticateApiKeyRequest(
       targetId: id.keyId,
       after: { path: req.url.split('?')[0], required_scope: opts.scope, scopes: id.scopes },
     });
-    throw new AppError('scope_insufficient', `this route needs the "${opts.scope}" scope; the key has ${id.scopes.join(', ')}`);
+    throw new AppError(
+      'scope_insufficient',
+      `this route needs the "${opts.scope}" scope; the key has ${id.scopes.join(', ')}`,
+    );
   }
   if (id.mustChangePassword) {
     throw new AppError('password_change_required', 'the key owner must change their initial password first');
   }
 }
 
-/** Hook for the `/:project_id/v1` scope: every route there needs a key of that project. */
+/**
+ * Hooks for the `/:project_id/v1` scope: every route there needs a key of that project, and a
+ * handler's permission refusal is audited like the authentication refusals above.
+ */
 export function registerProjectKeyAuth(app: FastifyInstance, db: Kysely<Database>): void {
   app.addHook('onRequest', async (req) => {
     const params = req.params as { project_id?: string };
-    await authenticateApiKeyRequest(db, req, { projectId: params.project_id, scope: req.routeOptions.config.scope });
+    await authenticateApiKeyRequest(db, req, {
+      projectId: params.project_id,
+      scope: req.routeOptions.config.scope,
+    });
   });
+  app.addHook('onError', async (req, _reply, err) => auditRefusal(db, req, err));
 }
