@@ -28,7 +28,14 @@ function toApiKey(k: KeyRow): ApiKey {
 }
 
 function auditView(k: ApiKey) {
-  return { id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, expires_at: k.expires_at, revoked_at: k.revoked_at };
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    expires_at: k.expires_at,
+    revoked_at: k.revoked_at,
+  };
 }
 
 async function getKey(db: Kysely<Database>, projectId: string, keyId: string, lock = false): Promise<KeyRow> {
@@ -76,7 +83,9 @@ export async function insertKey(
       scopes: [...new Set(input.scopes)].sort(),
       created_by: userId,
       expires_at:
-        input.expiresInDays === undefined ? null : sql<Date>`now() + make_interval(days => ${input.expiresInDays})`,
+        input.expiresInDays === undefined
+          ? null
+          : sql<Date>`now() + make_interval(days => ${input.expiresInDays})`,
     })
     .returningAll()
     .returning(activeExpr.as('active'))
@@ -92,7 +101,11 @@ export async function createKey(
 ): Promise<CreatedKey> {
   assertOwner(actor, 'create API keys');
   return db.transaction().execute(async (trx) => {
-    const project = await trx.selectFrom('projects').select(['id', 'slug']).where('id', '=', projectId).executeTakeFirstOrThrow();
+    const project = await trx
+      .selectFrom('projects')
+      .select(['id', 'slug'])
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
     const created = await insertKey(trx, project, actor.userId, {
       name: input.name,
       scopes: input.scopes,
@@ -123,12 +136,26 @@ export async function rotateKey(
   return db.transaction().execute(async (trx) => {
     const old = await getKey(trx, projectId, keyId, true);
     if (!old.active || old.rotated_to) {
-      throw new AppError('conflict', `API key ${keyId} is ${old.rotated_to ? 'already rotated' : 'no longer active'}; create a new key instead`);
+      throw new AppError(
+        'conflict',
+        `API key ${keyId} is ${old.rotated_to ? 'already rotated' : 'no longer active'}; create a new key instead`,
+      );
     }
-    const project = await trx.selectFrom('projects').select(['id', 'slug']).where('id', '=', projectId).executeTakeFirstOrThrow();
-    const created = await insertKey(trx, project, actor.userId, { name: old.name, scopes: old.scopes as Scope[] });
+    const project = await trx
+      .selectFrom('projects')
+      .select(['id', 'slug'])
+      .where('id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    const created = await insertKey(trx, project, actor.userId, {
+      name: old.name,
+      scopes: old.scopes as Scope[],
+    });
     if (old.expires_at) {
-      await trx.updateTable('api_keys').set({ expires_at: old.expires_at }).where('id', '=', created.api_key.id).execute();
+      await trx
+        .updateTable('api_keys')
+        .set({ expires_at: old.expires_at })
+        .where('id', '=', created.api_key.id)
+        .execute();
       created.api_key.expires_at = old.expires_at.toISOString();
     }
     const updated = await trx
@@ -146,13 +173,22 @@ export async function rotateKey(
       targetType: 'api_key',
       targetId: keyId,
       before: auditView(toApiKey(old)),
-      after: { old: auditView(toApiKey(updated)), new: auditView(created.api_key), grace_period_hours: graceHours },
+      after: {
+        old: auditView(toApiKey(updated)),
+        new: auditView(created.api_key),
+        grace_period_hours: graceHours,
+      },
     });
     return created;
   });
 }
 
-export async function revokeKey(db: Kysely<Database>, actor: Actor, projectId: string, keyId: string): Promise<ApiKey> {
+export async function revokeKey(
+  db: Kysely<Database>,
+  actor: Actor,
+  projectId: string,
+  keyId: string,
+): Promise<ApiKey> {
   assertOwner(actor, 'revoke API keys');
   return db.transaction().execute(async (trx) => {
     const old = await getKey(trx, projectId, keyId, true);
