@@ -20,7 +20,6 @@ export interface System {
   io: Io;
   env: Env;
   version: string;
-  fetch?: typeof fetch;
 }
 
 /** What a command's `run` gets: output, the config file, and clients built from the settings. */
@@ -44,7 +43,7 @@ export function createDeps(globals: GlobalOptions, system: System): Deps {
   let cached: Settings | undefined;
   const settings = () => (cached ??= resolveSettings(globals, system.env, config.load()));
   const connect = (baseUrl: string, apiKey?: string) =>
-    new XemClient({ baseUrl, apiKey, userAgent: userAgent(system.version), fetch: system.fetch });
+    new XemClient({ baseUrl, apiKey, userAgent: userAgent(system.version) });
 
   const client = () => {
     const s = settings();

@@ -7,13 +7,15 @@ const LooseEnvelope = z.object({
   error: z.object({ message: z.string(), code: z.string(), param: z.string().nullish() }),
 });
 
+/** Every route answers quickly; a silent server should not hang a script forever. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export type QueryValue = string | number | undefined | null;
 
 export interface Transport {
   baseUrl: string;
   apiKey?: string | undefined;
   userAgent?: string | undefined;
-  fetch?: typeof fetch | undefined;
 }
 
 export interface RequestSpec<T extends z.ZodType> {
@@ -47,7 +49,12 @@ export async function sendRequest<T extends z.ZodType>(
 
   let res: Response;
   try {
-    res = await (t.fetch ?? fetch)(url, { method: spec.method, headers, body });
+    res = await fetch(url, {
+      method: spec.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
   } catch (err) {
     throw new XemConnectionError(url.origin, err);
   }

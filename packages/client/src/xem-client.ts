@@ -24,8 +24,6 @@ export interface XemClientOptions {
   projectId?: string | undefined;
   /** The server records `via=cli` for agents starting with `xeroctl/`. */
   userAgent?: string | undefined;
-  /** Injected by tests or runtimes without a global fetch. */
-  fetch?: typeof fetch | undefined;
 }
 
 export type List<T> = { data: T[]; next_cursor: string | null };

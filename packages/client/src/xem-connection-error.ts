@@ -13,6 +13,7 @@ export class XemConnectionError extends Error {
 /** undici wraps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`; surface it. */
 function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
+  if (cause.name === 'TimeoutError') return 'no answer in time';
   const inner = cause.cause;
   if (inner instanceof Error) {
     const code = (inner as { code?: unknown }).code;
