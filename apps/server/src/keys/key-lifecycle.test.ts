@@ -143,6 +143,32 @@ describe('rotating a key', () => {
     );
   });
 
+  it("keeps acting for the key's creator when someone else rotates it", async () => {
+    const member = await seedUser(t);
+    await seedMembership(t, t.projectId, member.id, 'member');
+    const minted = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { email: member.email, password: member.password },
+    });
+    const old = CreatedKey.parse(minted.json());
+    const res = await opsRequest(t.app, admin, 'POST', `/ops/api/keys/${old.api_key.id}/rotate`, {
+      grace_period_hours: 0,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const next = CreatedKey.parse(res.json());
+    expect(next.api_key).toMatchObject({ created_by: member.id, scopes: ['execution', 'inference'] });
+    const me = await t.app.inject({ method: 'GET', url: '/v1/auth/whoami', headers: bearer(next.key) });
+    expect(me.json().user).toMatchObject({ id: member.id, role: 'member', is_admin: false });
+    // So removing that member still ends the successor too.
+    await opsRequest(t.app, admin, 'DELETE', `/ops/api/members/${member.id}`);
+    expectError(
+      await t.app.inject({ method: 'GET', url: '/v1/auth/whoami', headers: bearer(next.key) }),
+      401,
+      'invalid_api_key',
+    );
+  });
+
   it('refuses a grace period out of range with invalid_body naming the field', async () => {
     const old = await newKey(admin);
     const res = await opsRequest(t.app, admin, 'POST', `/ops/api/keys/${old.api_key.id}/rotate`, {

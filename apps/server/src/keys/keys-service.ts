@@ -146,7 +146,9 @@ export async function rotateKey(
       .select(['id', 'slug'])
       .where('id', '=', projectId)
       .executeTakeFirstOrThrow();
-    const created = await insertKey(trx, project, actor.userId, {
+    // The successor acts for the same user as the key it replaces, whoever rotates it.
+    const createdBy = old.created_by ?? actor.userId;
+    const created = await insertKey(trx, project, createdBy, {
       name: old.name,
       scopes: old.scopes as Scope[],
     });
