@@ -18,8 +18,14 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   XEM_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  XEM_BASE_URL: z.url().optional(),
-  XEM_ADMIN_EMAIL: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an e-mail address').optional(),
+  XEM_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.includes('?') && !u.includes('#'), 'must not have a query or fragment')
+    .optional(),
+  XEM_ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'must be an e-mail address')
+    .optional(),
   XEM_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   XEM_DEFAULT_PROJECT_SLUG: z
     .string()

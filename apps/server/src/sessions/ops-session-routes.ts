@@ -28,10 +28,17 @@ const Ok = z.object({ ok: z.literal(true) });
 export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { db, config } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const timeouts = { idleSeconds: config.sessionIdleTimeoutSeconds, absoluteSeconds: config.sessionAbsoluteTimeoutSeconds };
+  const timeouts = {
+    idleSeconds: config.sessionIdleTimeoutSeconds,
+    absoluteSeconds: config.sessionAbsoluteTimeoutSeconds,
+  };
 
   /** Starts a fresh session (new id, new CSRF token) and drops the one the browser had. */
-  async function startSession(req: Parameters<typeof auditContext>[0], user: UserRow, projectId: string | null) {
+  async function startSession(
+    req: Parameters<typeof auditContext>[0],
+    user: UserRow,
+    projectId: string | null,
+  ) {
     const old = req.cookies[sessionCookieName(config)];
     return db.transaction().execute(async (trx) => {
       if (old) await deleteSession(trx, sha256Hex(old));
@@ -41,15 +48,28 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
         ip: req.ip ?? null,
         userAgent: req.headers['user-agent'] ?? null,
       });
-      const ctx = { ...auditContext(req), actorType: 'user' as const, actorId: user.id, userId: user.id, via: 'dashboard' as const };
-      await appendAudit(trx, SYSTEM_CHAIN, ctx, { action: 'auth.login', targetType: 'user', targetId: user.id });
+      const ctx = {
+        ...auditContext(req),
+        actorType: 'user' as const,
+        actorId: user.id,
+        userId: user.id,
+        via: 'dashboard' as const,
+      };
+      await appendAudit(trx, SYSTEM_CHAIN, ctx, {
+        action: 'auth.login',
+        targetType: 'user',
+        targetId: user.id,
+      });
       return s;
     });
   }
 
   r.post(
     '/ops/login',
-    { config: { public: true }, schema: { body: LoginRequest, response: { 200: SessionInfo }, tags: ['ops'] } },
+    {
+      config: { public: true },
+      schema: { body: LoginRequest, response: { 200: SessionInfo }, tags: ['ops'] },
+    },
     async (req, reply) => {
       const user = await verifyCredentials(deps, auditContext(req), req.body.email, req.body.password);
       const { sessionId, row } = await startSession(req, user, null);
@@ -65,7 +85,11 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
       const p = principalOf(req);
       await db.transaction().execute(async (trx) => {
         await deleteSession(trx, p.sessionIdHash!);
-        await appendAudit(trx, SYSTEM_CHAIN, auditContext(req), { action: 'auth.logout', targetType: 'user', targetId: p.userId });
+        await appendAudit(trx, SYSTEM_CHAIN, auditContext(req), {
+          action: 'auth.logout',
+          targetType: 'user',
+          targetId: p.userId,
+        });
       });
       clearSessionCookie(reply, config);
       return { ok: true as const };
@@ -78,7 +102,11 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (req) => {
       const p = principalOf(req);
       const user = (await findUserById(db, p.userId))!;
-      const session = await db.selectFrom('sessions').selectAll().where('id_hash', '=', p.sessionIdHash!).executeTakeFirstOrThrow();
+      const session = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('id_hash', '=', p.sessionIdHash!)
+        .executeTakeFirstOrThrow();
       return sessionInfo(db, user, session);
     },
   );
@@ -91,7 +119,10 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
       const user = (await findUserById(db, p.userId))!;
       const visible = await projectsVisibleTo(db, user);
       const target = visible.find((v) => v.id === req.body.project_id);
-      if (!target) throw new AppError('project_not_found', `project ${req.body.project_id} was not found`, { param: 'project_id' });
+      if (!target)
+        throw new AppError('project_not_found', `project ${req.body.project_id} was not found`, {
+          param: 'project_id',
+        });
       const session = await db.transaction().execute(async (trx) => {
         const s = await trx
           .updateTable('sessions')
@@ -114,12 +145,28 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   r.post(
     '/ops/password',
-    { config: { allowPasswordChange: true }, schema: { body: ChangePasswordRequest, response: { 200: SessionInfo }, tags: ['ops'] } },
+    {
+      config: { allowPasswordChange: true },
+      schema: { body: ChangePasswordRequest, response: { 200: SessionInfo }, tags: ['ops'] },
+    },
     async (req, reply) => {
       const p = principalOf(req);
-      const user = await verifyCredentials(deps, auditContext(req), p.email, req.body.current_password);
+      // A wrong current password is 403, not 401: the session itself is still valid.
+      const user = await verifyCredentials(deps, auditContext(req), p.email, req.body.current_password).catch(
+        (err: unknown) => {
+          if (err instanceof AppError && err.code === 'invalid_credentials') {
+            throw new AppError('invalid_credentials', 'current_password is wrong', {
+              status: 403,
+              param: 'current_password',
+            });
+          }
+          throw err;
+        },
+      );
       if (req.body.new_password === req.body.current_password) {
-        throw new AppError('invalid_body', 'new_password must differ from the current password', { param: 'new_password' });
+        throw new AppError('invalid_body', 'new_password must differ from the current password', {
+          param: 'new_password',
+        });
       }
       const hash = await deps.hasher.hash(req.body.new_password);
       const { sessionId, row, updated } = await db.transaction().execute(async (trx) => {
@@ -149,7 +196,10 @@ export function opsSessionRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   r.post(
     '/ops/invitations/accept',
-    { config: { public: true }, schema: { body: AcceptInvitationRequest, response: { 200: SessionInfo }, tags: ['ops'] } },
+    {
+      config: { public: true },
+      schema: { body: AcceptInvitationRequest, response: { 200: SessionInfo }, tags: ['ops'] },
+    },
     async (req, reply) => {
       const { user, projectId } = await acceptInvitation(deps, auditContext(req), req.body);
       const { sessionId, row } = await startSession(req, user, projectId);

@@ -41,8 +41,8 @@ describe('POST /ops/password', () => {
       current_password: 'not-my-password',
       new_password: 'second-password-2',
     });
-    expect(res.statusCode).toBe(401);
-    expect(res.json().error.code).toBe('invalid_credentials');
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error).toMatchObject({ code: 'invalid_credentials', param: 'current_password' });
     expect(res.cookies).toEqual([]);
     expect((await getSession(b.cookie)).statusCode).toBe(200);
     expect((await loginRes('wrong-current@example.test', 'second-password-2')).statusCode).toBe(401);
