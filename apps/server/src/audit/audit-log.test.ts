@@ -169,6 +169,17 @@ describe('every state change writes one audit row with who, how, where and what'
     expect((await auditOf(res)).map((r) => r.action)).toEqual(['api_key.create']);
   });
 
+  it('records the peer address, not a spoofable X-Forwarded-For (XEM_TRUST_PROXY is off)', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/${project.id}/v1/management/keys`,
+      headers: { ...bearer(ownerKey.key), 'x-forwarded-for': '198.51.100.9' },
+      remoteAddress: REMOTE_IP,
+      payload: { name: 'forwarded', scopes: ['execution'] },
+    });
+    expect(await auditOf(res)).toMatchObject([{ action: 'api_key.create', ip: REMOTE_IP }]);
+  });
+
   it('records refused attempts as denied: wrong scope and cross-project access', async () => {
     const exec = await seedApiKey(t, project.id, project.owner.id, ['execution']);
     const scope = await t.app.inject({
