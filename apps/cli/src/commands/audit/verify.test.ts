@@ -1,13 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../../../test/buffer-io';
 import { fakeDeps } from '../../../test/fake-deps';
+import { removeTempConfigs, tempConfigPath } from '../../../test/temp-config';
 import { CliError } from '../../cli-error';
 import { run } from './verify';
 
-const configPath = join(mkdtempSync(join(tmpdir(), 'xeroctl-verify-')), 'config.toml');
+afterAll(removeTempConfigs);
+
+const configPath = tempConfigPath();
 
 describe('audit verify', () => {
   it('prints the problems and fails with exit 1 when the chain is broken', async () => {

@@ -1,14 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TokenResponse } from '@xem/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../../../test/buffer-io';
 import { fakeDeps } from '../../../test/fake-deps';
+import { removeTempConfigs, tempConfigPath } from '../../../test/temp-config';
 import { ConfigFile } from '../../config-file';
 import { run } from './login';
 
-const newPath = () => join(mkdtempSync(join(tmpdir(), 'xeroctl-login-')), 'config.toml');
+afterAll(removeTempConfigs);
 
 const token = {
   key: 'xero_ops_new',
@@ -19,7 +17,7 @@ const token = {
 
 describe('auth login', () => {
   it('reads the password from stdin, mints a key and saves it in the named context', async () => {
-    const configPath = newPath();
+    const configPath = tempConfigPath();
     let sent: { email?: string; password?: string; project?: string } = {};
     const createToken = async (body: typeof sent) => ((sent = body), token);
     const io = bufferIo({ stdin: 's3cret-password\n' });
@@ -50,14 +48,14 @@ describe('auth login', () => {
     const createToken = async (body: { password: string }) => ((password = body.password), token);
     await run(
       { email: 'ann@example.test', passwordStdin: false },
-      fakeDeps(io, { configPath: newPath(), client: { createToken } }),
+      fakeDeps(io, { configPath: tempConfigPath(), client: { createToken } }),
     );
     expect(io.asked).toEqual([{ question: 'Password for ann@example.test: ', secret: true }]);
     expect(password).toBe('typed-password');
   });
 
   it('is a usage error to need a prompt without a terminal', async () => {
-    const deps = fakeDeps(bufferIo(), { configPath: newPath() });
+    const deps = fakeDeps(bufferIo(), { configPath: tempConfigPath() });
     await expect(run({ email: 'ann@example.test', passwordStdin: false }, deps)).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining('--password-stdin'),

@@ -1,18 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../../../test/buffer-io';
 import { fakeDeps } from '../../../test/fake-deps';
+import { removeTempConfigs, tempConfigPath } from '../../../test/temp-config';
 import { ConfigFile } from '../../config-file';
 import { DEFAULT_BASE_URL } from '../../settings';
 import { run } from './init';
 
-const newPath = () => join(mkdtempSync(join(tmpdir(), 'xeroctl-init-')), 'config.toml');
+afterAll(removeTempConfigs);
 
 describe('config init', () => {
   it('asks on a terminal for what is missing, the key with echo off', async () => {
-    const configPath = newPath();
+    const configPath = tempConfigPath();
     const io = bufferIo({ tty: true, answers: ['prod', 'https://xem.example/', 'xero_prod_k'] });
     await run({}, fakeDeps(io, { configPath }));
     expect(io.asked.map((a) => a.secret)).toEqual([false, false, true]);
@@ -23,7 +21,7 @@ describe('config init', () => {
   });
 
   it('never prompts without a terminal and falls back to defaults', async () => {
-    const configPath = newPath();
+    const configPath = tempConfigPath();
     const io = bufferIo();
     await run({}, fakeDeps(io, { configPath }));
     expect(io.asked).toEqual([]);
@@ -32,7 +30,7 @@ describe('config init', () => {
   });
 
   it('forgets the stored project when the key changes, since the new key may belong elsewhere', async () => {
-    const configPath = newPath();
+    const configPath = tempConfigPath();
     const file = new ConfigFile(configPath);
     file.save({
       contexts: {
@@ -44,7 +42,7 @@ describe('config init', () => {
   });
 
   it('refuses a base URL that is not http(s) as a usage error', async () => {
-    const deps = fakeDeps(bufferIo(), { configPath: newPath() });
+    const deps = fakeDeps(bufferIo(), { configPath: tempConfigPath() });
     await expect(run({ baseUrl: 'xem.example' }, deps)).rejects.toMatchObject({ exitCode: 2 });
   });
 });

@@ -1,13 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CreatedKey } from '@xem/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../../../test/buffer-io';
 import { fakeDeps } from '../../../test/fake-deps';
+import { removeTempConfigs, tempConfigPath } from '../../../test/temp-config';
 import { run } from './create';
 
-const configPath = join(mkdtempSync(join(tmpdir(), 'xeroctl-create-')), 'config.toml');
+afterAll(removeTempConfigs);
+
+const configPath = tempConfigPath();
 const created: CreatedKey = {
   key: 'xero_default_secret',
   api_key: {
