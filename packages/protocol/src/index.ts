@@ -3,3 +3,8 @@ export * from './common';
 export * from './identity';
 export * from './keys';
 export * from './audit';
+export * from './fleet';
+export * from './tools';
+export * from './enrollment';
+export * from './executions';
+export * from './agent-frames';

@@ -108,6 +108,154 @@ export interface AuditHeadsTable {
   hash: string;
 }
 
+export interface WorkspacesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  type: string;
+  description: string;
+  is_default: boolean;
+  paused_at: Timestamp | null;
+  pause_reason: string | null;
+  created_at: Timestamp;
+}
+
+export interface JoinKeysTable {
+  id: string;
+  project_id: string;
+  workspace_id: string | null;
+  name: string;
+  region: string;
+  prefix: string;
+  key_hash: string;
+  max_uses: number;
+  uses: number;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AgentsTable {
+  id: string;
+  project_id: string;
+  registration_name: string;
+  hostname: string;
+  version: string;
+  region: string;
+  description: string;
+  public_key: string;
+  join_key_id: string | null;
+  status: 'online' | 'paused' | 'draining' | 'offline' | 'revoked';
+  status_reason: string | null;
+  max_concurrency: number;
+  manifest: Json;
+  manifest_hash: string | null;
+  manifest_version: number;
+  connected_to: string | null;
+  last_heartbeat_at: Timestamp | null;
+  lease_expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface AgentCredentialsTable {
+  id: string;
+  agent_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface AgentChallengesTable {
+  challenge: string;
+  agent_id: string;
+  expires_at: Timestamp;
+}
+
+export interface WorkspaceAgentsTable {
+  workspace_id: string;
+  agent_id: string;
+  paused_at: Timestamp | null;
+  pause_reason: string | null;
+  created_at: Timestamp;
+}
+
+export interface AgentToolsTable {
+  agent_id: string;
+  name: string;
+  description: string;
+  risk: 'read' | 'write' | 'destructive' | 'irreversible';
+  domain: string;
+  timeout_ms: number;
+  idempotent: boolean;
+  mcp_visible: boolean;
+  params: Json;
+  bundle: string;
+}
+
+export interface ExecutionsTable {
+  id: string;
+  project_id: string;
+  workspace_id: string;
+  tool: string;
+  args: Json;
+  risk: 'read' | 'write' | 'destructive' | 'irreversible';
+  idempotent: boolean;
+  timeout_ms: number;
+  source: string;
+  status: string;
+  attempt: number;
+  max_attempts: number;
+  agent_id: string | null;
+  exit_code: number | null;
+  error: Json;
+  created_by_user: string | null;
+  created_by_key: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  cancel_requested_at: Timestamp | null;
+  created_at: Timestamp;
+  queued_at: Timestamp | null;
+  dispatched_at: Timestamp | null;
+  deadline_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface ExecutionAttemptsTable {
+  execution_id: string;
+  attempt: number;
+  agent_id: string | null;
+  status: string;
+  exit_code: number | null;
+  error: Json;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  dispatched_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface ExecutionTransitionsTable {
+  id: Generated<string>;
+  execution_id: string;
+  from_status: string | null;
+  to_status: string;
+  attempt: number;
+  reason: string | null;
+  at: Generated<Date>;
+}
+
+export interface ExecutionLogsTable {
+  id: Generated<string>;
+  execution_id: string;
+  attempt: number;
+  kind: 'stdout' | 'stderr' | 'progress';
+  data: string;
+  at: Generated<Date>;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -126,4 +274,15 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
   schema_migrations: SchemaMigrationsTable;
+  workspaces: WorkspacesTable;
+  join_keys: JoinKeysTable;
+  agents: AgentsTable;
+  agent_credentials: AgentCredentialsTable;
+  agent_challenges: AgentChallengesTable;
+  workspace_agents: WorkspaceAgentsTable;
+  agent_tools: AgentToolsTable;
+  executions: ExecutionsTable;
+  execution_attempts: ExecutionAttemptsTable;
+  execution_transitions: ExecutionTransitionsTable;
+  execution_logs: ExecutionLogsTable;
 }

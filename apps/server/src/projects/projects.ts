@@ -9,8 +9,25 @@ export function toProject(p: ProjectRow): Project {
   return { id: p.id, slug: p.slug, name: p.name, created_at: p.created_at.toISOString() };
 }
 
-export function insertProject(trx: Kysely<Database>, slug: string, name: string): Promise<ProjectRow> {
-  return trx.insertInto('projects').values({ id: newId('proj'), slug, name }).returningAll().executeTakeFirstOrThrow();
+/** Creates a project with its default workspace (every project has one). */
+export async function insertProject(trx: Kysely<Database>, slug: string, name: string): Promise<ProjectRow> {
+  const project = await trx
+    .insertInto('projects')
+    .values({ id: newId('proj'), slug, name })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('workspaces')
+    .values({
+      id: newId('ws'),
+      project_id: project.id,
+      name: 'default',
+      type: 'generic',
+      description: '',
+      is_default: true,
+    })
+    .execute();
+  return project;
 }
 
 export function findProject(db: Kysely<Database>, idOrSlug: string): Promise<ProjectRow | undefined> {
