@@ -259,7 +259,13 @@ describe('response headers', () => {
     }
   });
 
-  it.todo(
-    'a malformed percent-encoding or an over-long path segment answers with the envelope (needs frameworkErrors in app.ts)',
-  );
+  it('answers a malformed percent-encoding or an over-long path segment with the envelope', async () => {
+    const bad = await t.app.inject({ method: 'GET', url: `/${t.projectId}/v1/management/keys/%E0%A4%A` });
+    expectError(bad, 400, 'invalid_query');
+    const long = await t.app.inject({
+      method: 'DELETE',
+      url: `/${t.projectId}/v1/management/keys/${'k'.repeat(300)}`,
+    });
+    expectError(long, 414, 'invalid_query');
+  });
 });

@@ -5,11 +5,12 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps';
+import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
 import { healthRoutes } from './health-routes';
 import { registerProjectKeyAuth } from './http/api-key-auth';
 import { AppError } from './http/app-error';
-import { registerErrorHandler } from './http/error-handler';
+import { registerErrorHandler, sendError } from './http/error-handler';
 import { registerOpsAuth } from './http/ops-auth';
 import { genRequestId } from './http/request-id';
 import { activeProjectOf, principalOf } from './http/request-context';
@@ -47,6 +48,17 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 200 },
+    // URLs the router cannot even parse still get the envelope and a request id.
+    frameworkErrors: (err, req, reply) => {
+      void reply.header('x-request-id', req.id).header('x-content-type-options', 'nosniff');
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendError(
+        reply,
+        new AppError('invalid_query', tooLong ? 'a path segment is too long' : 'the URL is malformed', {
+          status: tooLong ? 414 : 400,
+        }),
+      );
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -55,6 +67,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     void reply.header('x-request-id', req.id);
   });
   registerErrorHandler(app);
+  // Refusals raised inside handlers (owner_required, …) are audited like those of the guards.
+  app.addHook('onError', async (req, _reply, err) => auditRefusal(deps.db, req, err));
 
   await app.register(cookie);
   await app.register(helmet, {

@@ -4,7 +4,6 @@ import type { Scope } from '@xem/protocol';
 import type { Database } from '../db/schema';
 import { auditDenied } from '../audit/append-audit';
 import { SYSTEM_CHAIN } from '../audit/audit-context';
-import { auditRefusal } from '../audit/audit-refusal';
 import { authenticateKey } from '../keys/authenticate-key';
 import { AppError } from './app-error';
 import { auditContext } from './request-context';
@@ -91,5 +90,4 @@ export function registerProjectKeyAuth(app: FastifyInstance, db: Kysely<Database
       scope: req.routeOptions.config.scope,
     });
   });
-  app.addHook('onError', async (req, _reply, err) => auditRefusal(db, req, err));
 }
