@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   XEM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6000),
   XEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(104857600).default(1048576),
   XEM_TRUST_PROXY: bool.default(false),
+  XEM_LEASE_RENEWAL_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+  XEM_AGENT_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(10).max(604_800).default(3600),
+  XEM_EXECUTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  XEM_DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(2000),
+  XEM_LOCAL_AGENT: bool.default(true),
   XEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   XEROTIER_APPROVAL_LINK_SECRET: secret32.optional(),
 });
@@ -75,6 +80,15 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** Agents renew their lease this often; a lease lapses after 3 intervals (database clock). */
+  leaseRenewalIntervalMs: number;
+  agentCredentialTtlSeconds: number;
+  /** Attempts an idempotent execution gets when agents die under it. */
+  executionMaxAttempts: number;
+  /** Backstop poll of the dispatcher and sweepers; notifications wake them sooner. */
+  dispatchPollIntervalMs: number;
+  /** `npm start` also runs a local agent enrolled into the default workspace. */
+  localAgent: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   approvalLinkSecret: string | undefined;
 }
@@ -122,6 +136,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.XEM_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.XEM_BODY_LIMIT_BYTES,
     trustProxy: e.XEM_TRUST_PROXY,
+    leaseRenewalIntervalMs: e.XEM_LEASE_RENEWAL_INTERVAL_MS,
+    agentCredentialTtlSeconds: e.XEM_AGENT_CREDENTIAL_TTL_SECONDS,
+    executionMaxAttempts: e.XEM_EXECUTION_MAX_ATTEMPTS,
+    dispatchPollIntervalMs: e.XEM_DISPATCH_POLL_INTERVAL_MS,
+    localAgent: e.XEM_LOCAL_AGENT,
     logLevel: e.XEM_LOG_LEVEL,
     approvalLinkSecret: e.XEROTIER_APPROVAL_LINK_SECRET,
   };

@@ -1,10 +1,13 @@
+import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { buildApp } from './app';
+import { ChannelRegistry } from './channel/channel-registry';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb } from './db/client';
 import { migrate } from './db/migrate';
 import { bootstrapAdmin } from './identity/bootstrap-admin';
 import { createPasswordHasher } from './identity/password';
+import { randomToken } from './ids';
 import { startSessionPruner } from './sessions/session-pruner';
 
 /** Composition root: config → db → migrate → bootstrap → app → listen → loops. */
@@ -39,7 +42,15 @@ async function main(): Promise<void> {
   });
 
   let ready = false;
-  const app = await buildApp({ config, db: database.db, hasher, isReady: () => ready });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    hasher,
+    listen: database.listen,
+    registry: new ChannelRegistry(),
+    instanceId: `${hostname()}-${process.pid}-${randomToken(6)}`,
+    isReady: () => ready,
+  });
   await app.listen({ host: config.host, port: config.port });
   const stopPruner = startSessionPruner(database.db, config.sessionIdleTimeoutSeconds, 600_000, log);
   ready = true;

@@ -3,6 +3,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { ErrorEnvelope, type Scope } from '@xem/protocol';
 import { buildApp } from '../src/app';
+import { ChannelRegistry } from '../src/channel/channel-registry';
+import { randomToken } from '../src/ids';
 import type { AppDeps } from '../src/app-deps';
 import { loadConfig } from '../src/config';
 import type { Db } from '../src/db/client';
@@ -42,7 +44,14 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     password: ADMIN_PASSWORD,
     projectSlug: config.defaultProjectSlug,
   });
-  const deps: AppDeps = { config, db: database.db, hasher };
+  const deps: AppDeps = {
+    config,
+    db: database.db,
+    hasher,
+    listen: database.listen,
+    registry: new ChannelRegistry(),
+    instanceId: `test-${randomToken(8)}`,
+  };
   const app = await buildApp(deps, { logger: false });
   await app.ready();
   return {

@@ -6,6 +6,7 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../src/db/client';
+import { pgListener, pgliteListener } from '../src/db/listen';
 import { loadMigrations, migrate } from '../src/db/migrate';
 import type { Database } from '../src/db/schema';
 
@@ -33,11 +34,14 @@ async function createPgTestDb(url: string): Promise<Db> {
   pool.on('error', () => {});
   await migrate(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listener = pgListener(u.toString());
   return {
     kind: 'postgres',
     db,
     pool,
+    listen: listener.listen,
     close: async () => {
+      await listener.close();
       await db.destroy();
       const c = new pg.Client({ connectionString: url });
       await c.connect();
@@ -78,6 +82,7 @@ async function createPgliteTestDb(): Promise<Db> {
     kind: 'pglite',
     db,
     pool,
+    listen: pgliteListener(pglite).listen,
     close: async () => {
       await db.destroy();
       await pglite.close();

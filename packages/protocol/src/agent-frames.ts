@@ -37,7 +37,11 @@ export const LogFrame = z.object({
 export const ResultFrame = z.object({
   type: z.literal('result'),
   ...ExecRef,
-  outcome: z.enum(['completed', 'failed', 'timed_out', 'cancelled']),
+  /**
+   * `abandoned`: the agent stopped the tool before it finished (shutdown grace over, or lease
+   * lost); the router treats it like an agent loss (retry if idempotent, else ambiguous).
+   */
+  outcome: z.enum(['completed', 'failed', 'timed_out', 'cancelled', 'abandoned']),
   exit_code: z.number().int().nullable(),
   stdout: z.string().max(MAX_FRAME_TEXT),
   stderr: z.string().max(MAX_FRAME_TEXT),
@@ -96,6 +100,8 @@ export const PauseFrame = z.object({
   workspace_id: z.string().optional(),
 });
 export const ResumeFrame = z.object({ type: z.literal('resume'), workspace_id: z.string().optional() });
+/** The router extended the lease; the agent kills its tools when no ack came for a whole TTL. */
+export const LeaseAckFrame = z.object({ type: z.literal('lease_ack'), lease_ttl_ms: z.number().int() });
 /** The router stored a result: the agent may forget it. */
 export const ResultAckFrame = z.object({ type: z.literal('result_ack'), ...ExecRef });
 /** A frame was refused (bad shape, stale attempt, …); `ref` names the execution when there is one. */
@@ -114,6 +120,7 @@ export const RouterFrame = z.discriminatedUnion('type', [
   DrainFrame,
   PauseFrame,
   ResumeFrame,
+  LeaseAckFrame,
   ResultAckFrame,
   ErrorFrame,
 ]);

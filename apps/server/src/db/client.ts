@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { pgListener, pgliteListener, type Listen } from './listen';
 import type { Database } from './schema';
 
 // bigint columns (ids, sequence numbers) arrive as strings; int8 arrays likewise.
@@ -10,6 +11,8 @@ export interface Db {
   kind: 'pglite' | 'postgres';
   db: Kysely<Database>;
   pool: pg.Pool;
+  /** LISTEN on a channel over one dedicated connection per process. */
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,17 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await pool.query('SELECT 1');
-    return { kind: 'postgres', db, pool, close: () => db.destroy() };
+    const listener = pgListener(opts.databaseUrl);
+    return {
+      kind: 'postgres',
+      db,
+      pool,
+      listen: listener.listen,
+      close: async () => {
+        await listener.close();
+        await db.destroy();
+      },
+    };
   }
   const dataDir = opts.dataDir ?? 'memory://';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
@@ -46,6 +59,7 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     kind: 'pglite',
     db,
     pool,
+    listen: pgliteListener(pglite).listen,
     close: async () => {
       await db.destroy();
       await pglite.close();
