@@ -25,6 +25,8 @@ export const ErrorCode = z.enum([
   'last_owner',
   'already_member',
   'invitation_invalid',
+  'invalid_join_key',
+  'invalid_agent_credential',
   'idempotency_key_reused',
   'exec_tool_not_found',
   'tool_not_mcp_visible',

@@ -11,6 +11,8 @@ const DEFAULTS: Partial<Record<ErrorCode, { status: number; type: ErrorType }>> 
   authentication_required: { status: 401, type: 'authentication_error' },
   invalid_api_key: { status: 401, type: 'authentication_error' },
   invalid_credentials: { status: 401, type: 'authentication_error' },
+  invalid_join_key: { status: 401, type: 'authentication_error' },
+  invalid_agent_credential: { status: 401, type: 'authentication_error' },
   session_expired: { status: 401, type: 'authentication_error' },
   password_change_required: { status: 403, type: 'permission_error' },
   scope_insufficient: { status: 403, type: 'authentication_error' },
