@@ -1,3 +1,10 @@
-export { XemClient, type AuditListQuery, type List, type XemClientOptions } from './xem-client';
+export {
+  XemClient,
+  type AuditListQuery,
+  type CreateExecutionOptions,
+  type List,
+  type XemClientOptions,
+} from './xem-client';
+export type { ExecutionListQuery, PageQuery } from './execution-list-query';
 export { XemApiError, type ClientErrorCode, type XemApiErrorInit, type XemErrorCode } from './xem-api-error';
 export { XemConnectionError } from './xem-connection-error';

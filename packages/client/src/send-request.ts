@@ -23,6 +23,8 @@ export interface RequestSpec<T extends z.ZodType> {
   path: string;
   query?: Record<string, QueryValue> | undefined;
   body?: unknown;
+  /** Extra request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string> | undefined;
   schema: T;
 }
 
@@ -34,11 +36,46 @@ export async function sendRequest<T extends z.ZodType>(
   t: Transport,
   spec: RequestSpec<T>,
 ): Promise<z.output<T>> {
+  const { res, text, requestId } = await exchange(t, spec, 'application/json');
+  const json = parseJson(text);
+  const parsed = spec.schema.safeParse(json);
+  if (!parsed.success) {
+    throw new XemApiError({
+      status: res.status,
+      code: 'unexpected_response',
+      message: `${spec.method} ${spec.path} answered with a body the protocol does not allow: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+      requestId,
+    });
+  }
+  return parsed.data;
+}
+
+/** Like sendRequest, for the few routes that answer `text/plain` (raw execution output). */
+export async function sendTextRequest(
+  t: Transport,
+  spec: Omit<RequestSpec<z.ZodType>, 'schema'>,
+): Promise<string> {
+  return (await exchange(t, spec, 'text/plain')).text;
+}
+
+/** Sends the request and reads the whole answer; any non-2xx becomes an XemApiError. */
+async function exchange(
+  t: Transport,
+  spec: Omit<RequestSpec<z.ZodType>, 'schema'>,
+  accept: string,
+): Promise<{ res: Response; text: string; requestId: string | null }> {
   const url = new URL(t.baseUrl.replace(/\/+$/, '') + spec.path);
   for (const [name, value] of Object.entries(spec.query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
   }
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // Errors are JSON envelopes even on text routes, so both are acceptable.
+  const headers: Record<string, string> = {
+    accept: accept === 'application/json' ? accept : `${accept}, application/json`,
+  };
+  for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
   if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
   if (t.userAgent) headers['user-agent'] = t.userAgent;
   let body: string | undefined;
@@ -60,22 +97,8 @@ export async function sendRequest<T extends z.ZodType>(
   }
   const requestId = res.headers.get('x-request-id');
   const text = await res.text();
-  const json = parseJson(text);
-
-  if (!res.ok) throw errorFrom(res, json, text, requestId);
-  const parsed = spec.schema.safeParse(json);
-  if (!parsed.success) {
-    throw new XemApiError({
-      status: res.status,
-      code: 'unexpected_response',
-      message: `${spec.method} ${spec.path} answered with a body the protocol does not allow: ${parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ')}`,
-      requestId,
-    });
-  }
-  return parsed.data;
+  if (!res.ok) throw errorFrom(res, parseJson(text), text, requestId);
+  return { res, text, requestId };
 }
 
 function parseJson(text: string): unknown {

@@ -1,19 +1,39 @@
-import type { AddMemberRequest, CreateKeyRequest, TokenRequest } from '@xem/protocol';
+import type {
+  AddMemberRequest,
+  AgentPauseRequest,
+  AgentResumeRequest,
+  CreateExecutionRequest,
+  CreateJoinKeyRequest,
+  CreateKeyRequest,
+  CreateWorkspaceRequest,
+  PauseRequest,
+  TokenRequest,
+  UpdateAgentRequest,
+  UpdateWorkspaceRequest,
+} from '@xem/protocol';
 import {
   AddMemberResponse,
+  Agent,
   ApiKey,
   AuditEntry,
   AuditVerifyResult,
+  CreatedJoinKey,
   CreatedKey,
+  Execution,
+  ExecutionDetail,
   Invitation,
+  JoinKey,
   listOf,
   Member,
   TokenResponse,
+  Tool,
   WhoAmI,
+  Workspace,
   type ProjectRole,
 } from '@xem/protocol';
 import { z } from 'zod';
-import { sendRequest, type QueryValue, type RequestSpec } from './send-request';
+import type { ExecutionListQuery, PageQuery } from './execution-list-query';
+import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
 
 export interface XemClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8080`. */
@@ -41,6 +61,12 @@ export interface AuditListQuery {
 }
 
 const Ok = z.object({ ok: z.literal(true) });
+
+/** Options of `createExecution`. */
+export interface CreateExecutionOptions {
+  /** Same key and same body → the same execution; a different body → 422 `idempotency_key_reused`. */
+  idempotencyKey?: string | undefined;
+}
 
 /** Typed client of the XEM HTTP API: one method per route, answers parsed by the protocol schemas. */
 export class XemClient {
@@ -133,13 +159,192 @@ export class XemClient {
     return this.call({ method: 'GET', path: this.mgmt('/audit/verify'), schema: AuditVerifyResult });
   }
 
+  async listWorkspaces(query: PageQuery = {}): Promise<List<Workspace>> {
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/workspaces'),
+      query: { ...query },
+      schema: listOf(Workspace),
+    });
+  }
+
+  async createWorkspace(body: z.input<typeof CreateWorkspaceRequest>): Promise<Workspace> {
+    return this.call({ method: 'POST', path: this.mgmt('/workspaces'), body, schema: Workspace });
+  }
+
+  async getWorkspace(workspaceId: string): Promise<Workspace> {
+    return this.call({ method: 'GET', path: this.ws(workspaceId), schema: Workspace });
+  }
+
+  /** `is_default: true` moves the project's default workspace here. */
+  async updateWorkspace(
+    workspaceId: string,
+    body: z.input<typeof UpdateWorkspaceRequest>,
+  ): Promise<Workspace> {
+    return this.call({ method: 'PATCH', path: this.ws(workspaceId), body, schema: Workspace });
+  }
+
+  /** Refused (409 `conflict`) for the default workspace and one with unfinished executions. */
+  async deleteWorkspace(workspaceId: string): Promise<unknown> {
+    return this.call({ method: 'DELETE', path: this.ws(workspaceId), schema: z.unknown() });
+  }
+
+  /** Stops dispatch for the workspace until it is resumed. */
+  async pauseWorkspace(workspaceId: string, body: z.input<typeof PauseRequest>): Promise<Workspace> {
+    return this.call({ method: 'POST', path: this.ws(workspaceId, '/pause'), body, schema: Workspace });
+  }
+
+  async resumeWorkspace(workspaceId: string): Promise<Workspace> {
+    return this.call({ method: 'POST', path: this.ws(workspaceId, '/resume'), schema: Workspace });
+  }
+
+  async bindAgent(workspaceId: string, agentId: string): Promise<Workspace> {
+    const path = this.ws(workspaceId, '/agents');
+    return this.call({ method: 'POST', path, body: { agent_id: agentId }, schema: Workspace });
+  }
+
+  async unbindAgent(workspaceId: string, agentId: string): Promise<Workspace> {
+    const path = this.ws(workspaceId, `/agents/${seg(agentId)}`);
+    return this.call({ method: 'DELETE', path, schema: Workspace });
+  }
+
+  async listJoinKeys(query: PageQuery = {}): Promise<List<JoinKey>> {
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/join-keys'),
+      query: { ...query },
+      schema: listOf(JoinKey),
+    });
+  }
+
+  /** The secret (`xjk_…`) is in the answer and nowhere else. */
+  async createJoinKey(body: z.input<typeof CreateJoinKeyRequest>): Promise<z.output<typeof CreatedJoinKey>> {
+    return this.call({ method: 'POST', path: this.mgmt('/join-keys'), body, schema: CreatedJoinKey });
+  }
+
+  async revokeJoinKey(joinKeyId: string): Promise<JoinKey> {
+    const path = this.mgmt(`/join-keys/${seg(joinKeyId)}/revoke`);
+    return this.call({ method: 'POST', path, schema: JoinKey });
+  }
+
+  async listAgents(query: PageQuery = {}): Promise<List<Agent>> {
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/agents'),
+      query: { ...query },
+      schema: listOf(Agent),
+    });
+  }
+
+  async getAgent(agentId: string): Promise<Agent> {
+    return this.call({ method: 'GET', path: this.agent(agentId), schema: Agent });
+  }
+
+  async updateAgent(agentId: string, body: z.input<typeof UpdateAgentRequest>): Promise<Agent> {
+    return this.call({ method: 'PATCH', path: this.agent(agentId), body, schema: Agent });
+  }
+
+  /** Stops dispatch to the agent, or only for one workspace with `workspace_id`. */
+  async pauseAgentExec(agentId: string, body: z.input<typeof AgentPauseRequest>): Promise<Agent> {
+    return this.call({ method: 'POST', path: this.agent(agentId, '/pause-exec'), body, schema: Agent });
+  }
+
+  async resumeAgentExec(agentId: string, body: z.input<typeof AgentResumeRequest> = {}): Promise<Agent> {
+    return this.call({ method: 'POST', path: this.agent(agentId, '/resume-exec'), body, schema: Agent });
+  }
+
+  /** The agent finishes what it runs and takes nothing new. */
+  async drainAgent(agentId: string): Promise<Agent> {
+    return this.call({ method: 'POST', path: this.agent(agentId, '/drain'), schema: Agent });
+  }
+
+  /** Revokes the agent's credentials and closes its socket; it must enroll again. */
+  async revokeAgentCredentials(agentId: string): Promise<Agent> {
+    return this.call({ method: 'POST', path: this.agent(agentId, '/revoke-credentials'), schema: Agent });
+  }
+
+  /** The union of the manifests of the project's agents that are not revoked. */
+  async listTools(query: PageQuery = {}): Promise<List<Tool>> {
+    return this.call({ method: 'GET', path: this.exec('/tools'), query: { ...query }, schema: listOf(Tool) });
+  }
+
+  async getTool(name: string): Promise<Tool> {
+    return this.call({ method: 'GET', path: this.exec(`/tools/${seg(name)}`), schema: Tool });
+  }
+
+  async createExecution(
+    body: z.input<typeof CreateExecutionRequest>,
+    options: CreateExecutionOptions = {},
+  ): Promise<Execution> {
+    const headers = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined;
+    return this.call({ method: 'POST', path: this.exec('/executions'), body, headers, schema: Execution });
+  }
+
+  /** Newest first. */
+  async listExecutions(query: ExecutionListQuery = {}): Promise<List<Execution>> {
+    const q: Record<string, QueryValue> = {
+      ...query,
+      status: query.status?.join(','),
+      risk: query.risk?.join(','),
+      source: query.source?.join(','),
+    };
+    return this.call({ method: 'GET', path: this.exec('/executions'), query: q, schema: listOf(Execution) });
+  }
+
+  /** The execution with its transitions, attempts and the latest attempt's output. */
+  async getExecution(executionId: string): Promise<ExecutionDetail> {
+    return this.call({ method: 'GET', path: this.execution(executionId), schema: ExecutionDetail });
+  }
+
+  /** The latest attempt's output as the tool wrote it. */
+  async getExecutionRaw(executionId: string, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
+    const path = this.execution(executionId, '/raw');
+    return sendTextRequest(this.options, { method: 'GET', path, query: { stream } });
+  }
+
+  /** Queued and pending ones end at once; a dispatched one when the agent reports back. */
+  async cancelExecution(executionId: string): Promise<Execution> {
+    return this.call({ method: 'POST', path: this.execution(executionId, '/cancel'), schema: Execution });
+  }
+
+  /** failed, timed_out or ambiguous → queued again with attempt + 1. */
+  async retryExecution(executionId: string): Promise<Execution> {
+    return this.call({ method: 'POST', path: this.execution(executionId, '/retry'), schema: Execution });
+  }
+
+  /** An operator's verdict on an ambiguous execution. */
+  async markExecutionFailed(executionId: string): Promise<Execution> {
+    const path = this.execution(executionId, '/mark-failed');
+    return this.call({ method: 'POST', path, schema: Execution });
+  }
+
+  private ws(workspaceId: string, rest = ''): string {
+    return this.mgmt(`/workspaces/${seg(workspaceId)}${rest}`);
+  }
+
+  private agent(agentId: string, rest = ''): string {
+    return this.mgmt(`/agents/${seg(agentId)}${rest}`);
+  }
+
+  private execution(executionId: string, rest = ''): string {
+    return this.exec(`/executions/${seg(executionId)}${rest}`);
+  }
+
+  private exec(rest: string): string {
+    return `/${seg(this.requireProject())}/v1/exec${rest}`;
+  }
+
   private mgmt(rest: string): string {
+    return `/${seg(this.requireProject())}/v1/management${rest}`;
+  }
+
+  private requireProject(): string {
     const id = this.options.projectId;
     if (!id)
       throw new Error(
         'this route is project-scoped: create the client with a projectId (or use withProject)',
       );
-    return `/${seg(id)}/v1/management${rest}`;
+    return id;
   }
 
   private call<T extends z.ZodType>(spec: RequestSpec<T>): Promise<z.output<T>> {
