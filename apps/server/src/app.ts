@@ -2,11 +2,13 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
+import { agentConnectRoute } from './channel/agent-connect-route';
 import { healthRoutes } from './health-routes';
 import { registerProjectKeyAuth } from './http/api-key-auth';
 import { AppError } from './http/app-error';
@@ -16,6 +18,7 @@ import { genRequestId } from './http/request-id';
 import { activeProjectOf, principalOf } from './http/request-context';
 import { keysRoutes } from './keys/keys-routes';
 import { tokenRoutes } from './keys/token-routes';
+import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
 
@@ -120,13 +123,18 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     transform: jsonSchemaTransform,
   });
 
+  // Result frames carry up to 1 MiB of stdout and of stderr each, JSON-escaped.
+  await app.register(websocket, { options: { maxPayload: 16 * 1024 * 1024 } });
+
   healthRoutes(app, deps);
   tokenRoutes(app, deps);
+  agentConnectRoute(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (ops) => {
     registerOpsAuth(ops, deps);
     opsSessionRoutes(ops, deps);
+    await ops.register(async (form) => invitationPageRoutes(form, deps));
     keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
     membersRoutes(ops, deps, '/ops/api', activeProjectOf);
     auditRoutes(ops, deps, '/ops/api/audit', activeProjectOf);

@@ -16,7 +16,11 @@ import {
  * covered without editing this file. Routes that run without a session are exempt from the
  * CSRF token by design, and must be listed here explicitly.
  */
-const EXEMPT_FROM_TOKEN = ['POST /ops/login', 'POST /ops/invitations/accept'];
+const EXEMPT_FROM_TOKEN = [
+  'POST /ops/login',
+  'POST /ops/invitations/accept',
+  'POST /ops/invitations/accept/form',
+];
 
 /** Routes that exist today: guards the route discovery against silently finding nothing. */
 const KNOWN = [

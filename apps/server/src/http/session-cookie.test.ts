@@ -112,6 +112,8 @@ describe('session cookie when XEM_BASE_URL is https', () => {
       payload: { email: 'linked@example.test', role: 'member' },
     });
     expect(add.statusCode).toBe(201);
-    expect(add.json().invite_url).toMatch(/^https:\/\/xem\.example\.test\/ops\/invitations\/[a-z0-9]+$/);
+    expect(add.json().invite_url).toMatch(
+      /^https:\/\/xem\.example\.test\/ops\/invitations\/accept\?token=[a-z0-9]+$/,
+    );
   });
 });

@@ -33,8 +33,8 @@ async function invite(
   const body = res.json();
   expect(body.member).toBeNull();
   const url: string = body.invite_url;
-  expect(url.startsWith(`${t.deps.config.baseUrl}/ops/invitations/`)).toBe(true);
-  return { id: body.invitation.id, token: url.split('/').pop()! };
+  expect(url.startsWith(`${t.deps.config.baseUrl}/ops/invitations/accept?token=`)).toBe(true);
+  return { id: body.invitation.id, token: new URL(url).searchParams.get('token')! };
 }
 
 function accept(token: string, password = 'invitee-password-1', name?: string) {

@@ -12,6 +12,33 @@ import { verifyCredentials } from '../sessions/verify-credentials';
 const INVALID =
   'this invitation link is not valid: it may have expired, been used or been revoked; ask an owner for a new one';
 
+function findPending(db: Kysely<Database>, token: string) {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('token_hash', '=', sha256Hex(token))
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** What the invitation page shows before anything is decided; null when the link is not valid. */
+export async function describeInvitation(
+  db: Kysely<Database>,
+  token: string,
+): Promise<{ email: string; role: string; projectName: string; existingAccount: boolean } | null> {
+  const inv = await findPending(db, token);
+  if (!inv) return null;
+  const project = await db
+    .selectFrom('projects')
+    .select('name')
+    .where('id', '=', inv.project_id)
+    .executeTakeFirst();
+  const user = await findUserByEmail(db, inv.email);
+  return { email: inv.email, role: inv.role, projectName: project?.name ?? '', existingAccount: !!user };
+}
+
 /**
  * Redeems an invitation once (a conditional UPDATE decides concurrent redeems). A new e-mail
  * gets an account with the chosen password; an existing account must prove its password, under
@@ -23,14 +50,7 @@ export async function acceptInvitation(
   input: { token: string; password: string; name?: string | undefined },
 ): Promise<{ user: UserRow; projectId: string }> {
   const { db, hasher } = deps;
-  const pending = await db
-    .selectFrom('invitations')
-    .selectAll()
-    .where('token_hash', '=', sha256Hex(input.token))
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
+  const pending = await findPending(db, input.token);
   if (!pending) throw new AppError('invitation_invalid', INVALID, { param: 'token' });
   const existing = await findUserByEmail(db, pending.email);
   if (existing) {

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AddMemberRequest, AddMemberResponse, Invitation, listOf, Member, SetRoleRequest } from '@xem/protocol';
+import {
+  AddMemberRequest,
+  AddMemberResponse,
+  Invitation,
+  listOf,
+  Member,
+  SetRoleRequest,
+} from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { actorOf } from '../http/request-context';
 import {
@@ -45,7 +52,8 @@ export function membersRoutes(
   r.post(
     `${base}/members`,
     { config, schema: { body: AddMemberRequest, response: { 201: AddMemberResponse }, tags } },
-    async (req, reply) => reply.status(201).send(await addMember(membersDeps, actorOf(req), projectOf(req), req.body)),
+    async (req, reply) =>
+      reply.status(201).send(await addMember(membersDeps, actorOf(req), projectOf(req), req.body)),
   );
 
   r.patch(
@@ -54,15 +62,23 @@ export function membersRoutes(
     async (req) => setMemberRole(deps.db, actorOf(req), projectOf(req), req.params.user_id, req.body.role),
   );
 
-  r.delete(`${base}/members/:user_id`, { config, schema: { params: UserParams, response: { 200: Ok }, tags } }, async (req) => {
-    await removeMember(deps.db, actorOf(req), projectOf(req), req.params.user_id);
-    return { ok: true as const };
-  });
+  r.delete(
+    `${base}/members/:user_id`,
+    { config, schema: { params: UserParams, response: { 200: Ok }, tags } },
+    async (req) => {
+      await removeMember(deps.db, actorOf(req), projectOf(req), req.params.user_id);
+      return { ok: true as const };
+    },
+  );
 
-  r.get(`${base}/invitations`, { config, schema: { response: { 200: listOf(Invitation) }, tags } }, async (req) => ({
-    data: await listInvitations(deps.db, actorOf(req), projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    `${base}/invitations`,
+    { config, schema: { response: { 200: listOf(Invitation) }, tags } },
+    async (req) => ({
+      data: await listInvitations(deps.db, actorOf(req), projectOf(req)),
+      next_cursor: null,
+    }),
+  );
 
   r.delete(
     `${base}/invitations/:invitation_id`,

@@ -26,7 +26,13 @@ export async function listMembers(db: Kysely<Database>, projectId: string): Prom
     .orderBy('m.created_at')
     .orderBy('m.user_id')
     .execute();
-  return rows.map((r) => ({ user_id: r.user_id, email: r.email, name: r.name, role: r.role, joined_at: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    user_id: r.user_id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    joined_at: r.created_at.toISOString(),
+  }));
 }
 
 async function getMember(db: Kysely<Database>, projectId: string, userId: string): Promise<Member> {
@@ -43,7 +49,13 @@ async function listMembersWhere(db: Kysely<Database>, projectId: string, userId:
     .where('m.project_id', '=', projectId)
     .where('m.user_id', '=', userId)
     .execute();
-  return rows.map((r) => ({ user_id: r.user_id, email: r.email, name: r.name, role: r.role, joined_at: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    user_id: r.user_id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    joined_at: r.created_at.toISOString(),
+  }));
 }
 
 /**
@@ -69,7 +81,12 @@ export async function addMember(
   return deps.db.transaction().execute(async (trx) => {
     let user = known;
     if (!user && initialHash) {
-      user = await insertUser(trx, { email: input.email, name: input.name, passwordHash: initialHash, mustChangePassword: true });
+      user = await insertUser(trx, {
+        email: input.email,
+        name: input.name,
+        passwordHash: initialHash,
+        mustChangePassword: true,
+      });
       await appendAudit(trx, projectId, actor.ctx, {
         action: 'user.create',
         targetType: 'user',
@@ -84,7 +101,10 @@ export async function addMember(
         .onConflict((oc) => oc.columns(['project_id', 'user_id']).doNothing())
         .returning('user_id')
         .executeTakeFirst();
-      if (!inserted) throw new AppError('already_member', `${input.email} is already a member of this project`, { param: 'email' });
+      if (!inserted)
+        throw new AppError('already_member', `${input.email} is already a member of this project`, {
+          param: 'email',
+        });
       const member = await getMember(trx, projectId, user.id);
       await appendAudit(trx, projectId, actor.ctx, {
         action: 'member.add',
@@ -116,7 +136,7 @@ export async function addMember(
       targetId: row.id,
       after: invitation,
     });
-    return { member: null, invitation, invite_url: `${deps.baseUrl}/ops/invitations/${token}` };
+    return { member: null, invitation, invite_url: `${deps.baseUrl}/ops/invitations/accept?token=${token}` };
   });
 }
 
@@ -143,7 +163,12 @@ function toInvitation(r: {
  * each other at once cannot both succeed and leave the project without an owner.
  */
 async function lockProjectOwners(trx: Kysely<Database>, projectId: string): Promise<number> {
-  await trx.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().executeTakeFirstOrThrow();
+  await trx
+    .selectFrom('projects')
+    .select('id')
+    .where('id', '=', projectId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const r = await trx
     .selectFrom('memberships')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -165,15 +190,30 @@ export async function setMemberRole(
     const owners = await lockProjectOwners(trx, projectId);
     // The actor's own role may have changed while we waited for the lock.
     if (!actor.isAdmin) {
-      const mine = await trx.selectFrom('memberships').select('role').where('project_id', '=', projectId).where('user_id', '=', actor.userId).executeTakeFirst();
-      if (mine?.role !== 'owner') throw new AppError('owner_required', 'only project owners can change roles');
+      const mine = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('project_id', '=', projectId)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst();
+      if (mine?.role !== 'owner')
+        throw new AppError('owner_required', 'only project owners can change roles');
     }
     const before = await getMember(trx, projectId, userId);
     if (before.role === role) return before;
     if (before.role === 'owner' && owners <= 1) {
-      throw new AppError('last_owner', `${before.email} is the last owner of this project; make another member owner first`, { param: 'role' });
+      throw new AppError(
+        'last_owner',
+        `${before.email} is the last owner of this project; make another member owner first`,
+        { param: 'role' },
+      );
     }
-    await trx.updateTable('memberships').set({ role }).where('project_id', '=', projectId).where('user_id', '=', userId).execute();
+    await trx
+      .updateTable('memberships')
+      .set({ role })
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .execute();
     const after = { ...before, role };
     const killed = await killUserSessions(trx, userId);
     await appendAudit(trx, projectId, actor.ctx, {
@@ -188,19 +228,37 @@ export async function setMemberRole(
   });
 }
 
-export async function removeMember(db: Kysely<Database>, actor: Actor, projectId: string, userId: string): Promise<void> {
+export async function removeMember(
+  db: Kysely<Database>,
+  actor: Actor,
+  projectId: string,
+  userId: string,
+): Promise<void> {
   assertOwner(actor, 'remove members');
   await db.transaction().execute(async (trx) => {
     const owners = await lockProjectOwners(trx, projectId);
     if (!actor.isAdmin) {
-      const mine = await trx.selectFrom('memberships').select('role').where('project_id', '=', projectId).where('user_id', '=', actor.userId).executeTakeFirst();
-      if (mine?.role !== 'owner') throw new AppError('owner_required', 'only project owners can remove members');
+      const mine = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('project_id', '=', projectId)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst();
+      if (mine?.role !== 'owner')
+        throw new AppError('owner_required', 'only project owners can remove members');
     }
     const before = await getMember(trx, projectId, userId);
     if (before.role === 'owner' && owners <= 1) {
-      throw new AppError('last_owner', `${before.email} is the last owner of this project and cannot be removed`);
+      throw new AppError(
+        'last_owner',
+        `${before.email} is the last owner of this project and cannot be removed`,
+      );
     }
-    await trx.deleteFrom('memberships').where('project_id', '=', projectId).where('user_id', '=', userId).execute();
+    await trx
+      .deleteFrom('memberships')
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .execute();
     const killed = await killUserSessions(trx, userId);
     await appendAudit(trx, projectId, actor.ctx, {
       action: 'member.remove',
@@ -213,7 +271,11 @@ export async function removeMember(db: Kysely<Database>, actor: Actor, projectId
   });
 }
 
-export async function listInvitations(db: Kysely<Database>, actor: Actor, projectId: string): Promise<Invitation[]> {
+export async function listInvitations(
+  db: Kysely<Database>,
+  actor: Actor,
+  projectId: string,
+): Promise<Invitation[]> {
   assertOwner(actor, 'list invitations');
   const rows = await db
     .selectFrom('invitations')
@@ -227,7 +289,12 @@ export async function listInvitations(db: Kysely<Database>, actor: Actor, projec
   return rows.map(toInvitation);
 }
 
-export async function revokeInvitation(db: Kysely<Database>, actor: Actor, projectId: string, invitationId: string): Promise<void> {
+export async function revokeInvitation(
+  db: Kysely<Database>,
+  actor: Actor,
+  projectId: string,
+  invitationId: string,
+): Promise<void> {
   assertOwner(actor, 'revoke invitations');
   await db.transaction().execute(async (trx) => {
     const row = await trx
