@@ -127,7 +127,9 @@ describe(`xeroctl against the real server (${process.env.DATABASE_URL ? 'Postgre
     expect([email, name, role]).toEqual(['carol@example.test', 'Carol', 'member']);
 
     const invited = ok(await cli(['project', 'members', 'add', 'dave@example.test', '--role', 'owner']));
-    expect(invited.stdout.trim()).toMatch(new RegExp(`^${server.baseUrl}/ops/invitations/accept\\?token=\\w+$`));
+    expect(invited.stdout.trim()).toMatch(
+      new RegExp(`^${server.baseUrl}/ops/invitations/accept\\?token=\\w+$`),
+    );
     const invitations = rows(ok(await cli(['project', 'invitations', 'list'])));
     expect(invitations).toHaveLength(1);
     expect(invitations[0]!.slice(1, 3)).toEqual(['dave@example.test', 'owner']);

@@ -18,10 +18,14 @@ export function auditRoutes(
   const config = { scope: 'management' as const };
   const tags = [base.startsWith('/ops') ? 'ops' : 'management'];
 
-  r.get(base, { config, schema: { querystring: AuditQuery, response: { 200: listOf(AuditEntry) }, tags } }, async (req) => {
-    assertOwner(actorOf(req), 'read the audit log');
-    return listAudit(deps.db, projectOf(req), req.query);
-  });
+  r.get(
+    base,
+    { config, schema: { querystring: AuditQuery, response: { 200: listOf(AuditEntry) }, tags } },
+    async (req) => {
+      assertOwner(actorOf(req), 'read the audit log');
+      return listAudit(deps.db, projectOf(req), req.query);
+    },
+  );
 
   r.get(`${base}/verify`, { config, schema: { response: { 200: AuditVerifyResult }, tags } }, async (req) => {
     assertOwner(actorOf(req), 'verify the audit log');

@@ -11,7 +11,8 @@ export async function listAudit(
 ): Promise<{ data: AuditEntry[]; next_cursor: string | null }> {
   let query = db.selectFrom('audit_log').selectAll().where('project_id', '=', chain);
   if (q.cursor !== undefined) {
-    if (!/^\d{1,18}$/.test(q.cursor)) throw new AppError('invalid_query', 'cursor is not valid', { param: 'cursor' });
+    if (!/^\d{1,18}$/.test(q.cursor))
+      throw new AppError('invalid_query', 'cursor is not valid', { param: 'cursor' });
     query = query.where('seq', '<', q.cursor);
   }
   if (q.action) query = query.where('action', '=', q.action);
@@ -20,7 +21,10 @@ export async function listAudit(
   if (q.outcome) query = query.where('outcome', '=', q.outcome);
   if (q.since) query = query.where('at', '>=', new Date(q.since));
   if (q.until) query = query.where('at', '<', new Date(q.until));
-  const rows = await query.orderBy('seq', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('seq', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   return {
     data: page.map((r) => ({

@@ -59,7 +59,11 @@ export async function verifyAudit(db: Kysely<Database>, chain: string): Promise<
         prev_hash: r.prev_hash,
       });
       if (recomputed !== r.hash) {
-        problems.push({ seq: Number(seq), kind: 'hash_mismatch', message: `row ${seq} was changed after it was written` });
+        problems.push({
+          seq: Number(seq),
+          kind: 'hash_mismatch',
+          message: `row ${seq} was changed after it was written`,
+        });
       }
       prevHash = r.hash;
       expectedSeq = seq + 1n;
@@ -68,7 +72,11 @@ export async function verifyAudit(db: Kysely<Database>, chain: string): Promise<
     if (rows.length < BATCH) break;
     after = rows[rows.length - 1]!.seq;
   }
-  const head = await db.selectFrom('audit_heads').select(['seq', 'hash']).where('project_id', '=', chain).executeTakeFirst();
+  const head = await db
+    .selectFrom('audit_heads')
+    .select(['seq', 'hash'])
+    .where('project_id', '=', chain)
+    .executeTakeFirst();
   const headSeq = head ? BigInt(head.seq) : 0n;
   if (headSeq !== expectedSeq - 1n || (head && head.hash !== prevHash)) {
     problems.push({

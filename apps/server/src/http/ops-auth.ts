@@ -29,7 +29,12 @@ export function setSessionCookie(reply: FastifyReply, config: Config, sessionId:
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {
-  void reply.clearCookie(sessionCookieName(config), { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+  void reply.clearCookie(sessionCookieName(config), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+  });
 }
 
 /**
@@ -72,7 +77,10 @@ export function registerOpsAuth(app: FastifyInstance, deps: { config: Config; db
     if (routeConfig.public) return;
     if (!session || !user) {
       if (cookie) clearSessionCookie(reply, config);
-      throw new AppError(cookie ? 'session_expired' : 'authentication_required', cookie ? 'your session has ended; sign in again' : 'sign in at /ops/login first');
+      throw new AppError(
+        cookie ? 'session_expired' : 'authentication_required',
+        cookie ? 'your session has ended; sign in again' : 'sign in at /ops/login first',
+      );
     }
     if (changing) {
       const presented = req.headers[CSRF_HEADER];
@@ -81,11 +89,17 @@ export function registerOpsAuth(app: FastifyInstance, deps: { config: Config; db
           action: 'auth.csrf_refused',
           after: { method: req.method, path: req.url.split('?')[0] },
         });
-        throw new AppError('csrf_token_invalid', `missing or wrong ${CSRF_HEADER} header; read it from GET /ops/session`);
+        throw new AppError(
+          'csrf_token_invalid',
+          `missing or wrong ${CSRF_HEADER} header; read it from GET /ops/session`,
+        );
       }
     }
     if (user.must_change_password && !routeConfig.allowPasswordChange) {
-      throw new AppError('password_change_required', 'change your initial password first (POST /ops/password)');
+      throw new AppError(
+        'password_change_required',
+        'change your initial password first (POST /ops/password)',
+      );
     }
     await touchSession(db, session.id_hash);
   });

@@ -27,7 +27,9 @@ export async function authenticateKey(db: Kysely<Database>, presented: string): 
     .selectFrom('api_keys as k')
     .innerJoin('projects as p', 'p.id', 'k.project_id')
     .innerJoin('users as u', 'u.id', 'k.created_by')
-    .leftJoin('memberships as m', (j) => j.onRef('m.project_id', '=', 'k.project_id').onRef('m.user_id', '=', 'k.created_by'))
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.project_id', '=', 'k.project_id').onRef('m.user_id', '=', 'k.created_by'),
+    )
     .select([
       'k.id',
       'k.name',
@@ -49,7 +51,11 @@ export async function authenticateKey(db: Kysely<Database>, presented: string): 
   if (!row || (!row.role && !row.is_admin)) return null;
   if (row.stale_use) {
     // last_used_at is advisory: written at most once a minute per key to keep reads cheap.
-    await db.updateTable('api_keys').set({ last_used_at: sql<Date>`now()` }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: sql<Date>`now()` })
+      .where('id', '=', row.id)
+      .execute();
   }
   return {
     keyId: row.id,

@@ -18,44 +18,65 @@ import { insertKey } from './keys-service';
 export function tokenRoutes(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/auth/token', { schema: { body: TokenRequest, response: { 201: TokenResponse }, tags: ['auth'] } }, async (req, reply) => {
-    const ctx = auditContext(req);
-    const user = await verifyCredentials(deps, ctx, req.body.email, req.body.password);
-    if (user.must_change_password) {
-      throw new AppError('password_change_required', 'sign in to the dashboard and change your initial password first');
-    }
-    const visible = await projectsVisibleTo(deps.db, user);
-    const wanted = req.body.project;
-    const found = wanted ? await findProject(deps.db, wanted) : undefined;
-    const project = wanted ? visible.find((p) => p.id === found?.id) : visible.length === 1 ? visible[0] : undefined;
-    if (!project) {
-      throw new AppError(
-        'project_not_found',
-        wanted ? `project ${wanted} was not found` : `you belong to ${visible.length} projects; name one with "project"`,
-        { param: 'project' },
-      );
-    }
-    const role = await roleIn(deps.db, project.id, user.id);
-    const owner = isOwner({ isAdmin: user.is_admin, role });
-    const allowed: Scope[] = owner ? ['execution', 'inference', 'management'] : ['execution', 'inference'];
-    const scopes = req.body.scopes ?? allowed;
-    const refused = scopes.filter((s) => !allowed.includes(s));
-    if (refused.length > 0) {
-      throw new AppError('owner_required', `only owners can hold the ${refused.join(', ')} scope`, { param: 'scopes' });
-    }
-    const created = await deps.db.transaction().execute(async (trx) => {
-      const key = await insertKey(trx, project, user.id, { name: req.body.name, scopes });
-      const actx = { ...ctx, actorType: 'user' as const, actorId: user.id, userId: user.id };
-      await appendAudit(trx, project.id, actx, {
-        action: 'api_key.create',
-        targetType: 'api_key',
-        targetId: key.api_key.id,
-        after: { id: key.api_key.id, name: key.api_key.name, prefix: key.api_key.prefix, scopes, via_password: true },
+  r.post(
+    '/v1/auth/token',
+    { schema: { body: TokenRequest, response: { 201: TokenResponse }, tags: ['auth'] } },
+    async (req, reply) => {
+      const ctx = auditContext(req);
+      const user = await verifyCredentials(deps, ctx, req.body.email, req.body.password);
+      if (user.must_change_password) {
+        throw new AppError(
+          'password_change_required',
+          'sign in to the dashboard and change your initial password first',
+        );
+      }
+      const visible = await projectsVisibleTo(deps.db, user);
+      const wanted = req.body.project;
+      const found = wanted ? await findProject(deps.db, wanted) : undefined;
+      const project = wanted
+        ? visible.find((p) => p.id === found?.id)
+        : visible.length === 1
+          ? visible[0]
+          : undefined;
+      if (!project) {
+        throw new AppError(
+          'project_not_found',
+          wanted
+            ? `project ${wanted} was not found`
+            : `you belong to ${visible.length} projects; name one with "project"`,
+          { param: 'project' },
+        );
+      }
+      const role = await roleIn(deps.db, project.id, user.id);
+      const owner = isOwner({ isAdmin: user.is_admin, role });
+      const allowed: Scope[] = owner ? ['execution', 'inference', 'management'] : ['execution', 'inference'];
+      const scopes = req.body.scopes ?? allowed;
+      const refused = scopes.filter((s) => !allowed.includes(s));
+      if (refused.length > 0) {
+        throw new AppError('owner_required', `only owners can hold the ${refused.join(', ')} scope`, {
+          param: 'scopes',
+        });
+      }
+      const created = await deps.db.transaction().execute(async (trx) => {
+        const key = await insertKey(trx, project, user.id, { name: req.body.name, scopes });
+        const actx = { ...ctx, actorType: 'user' as const, actorId: user.id, userId: user.id };
+        await appendAudit(trx, project.id, actx, {
+          action: 'api_key.create',
+          targetType: 'api_key',
+          targetId: key.api_key.id,
+          after: {
+            id: key.api_key.id,
+            name: key.api_key.name,
+            prefix: key.api_key.prefix,
+            scopes,
+            via_password: true,
+          },
+        });
+        return key;
       });
-      return key;
-    });
-    return reply.status(201).send({ ...created, project_id: project.id, project_slug: project.slug });
-  });
+      return reply.status(201).send({ ...created, project_id: project.id, project_slug: project.slug });
+    },
+  );
 
   r.get(
     '/v1/auth/whoami',

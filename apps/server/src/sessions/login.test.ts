@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, login, opsRequest, type TestApp } from '../../test/test-app';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  createTestApp,
+  login,
+  opsRequest,
+  type TestApp,
+} from '../../test/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,7 +16,11 @@ afterAll(() => t.close());
 
 describe('POST /ops/login', () => {
   it('signs in, returns the session with a CSRF token and sets an HttpOnly cookie', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/ops/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/ops/login',
+      payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.user.email).toBe(ADMIN_EMAIL);

@@ -5,7 +5,11 @@ import { toUser, type UserRow } from '../identity/users';
 import { projectsVisibleTo } from '../projects/projects';
 import type { SessionRow } from './session-store';
 
-export async function sessionInfo(db: Kysely<Database>, user: UserRow, session: SessionRow): Promise<SessionInfo> {
+export async function sessionInfo(
+  db: Kysely<Database>,
+  user: UserRow,
+  session: SessionRow,
+): Promise<SessionInfo> {
   const projects = await projectsVisibleTo(db, user);
   const active = projects.some((p) => p.id === session.active_project_id) ? session.active_project_id : null;
   return {
