@@ -26,3 +26,19 @@ export function scopeList(value: string): Scope[] {
   }
   return [...new Set(parts)] as Scope[];
 }
+
+/** `failed,timed_out` → a checked, de-duplicated list of values from `allowed`. */
+export function enumList<T extends string>(allowed: readonly T[]): (value: string) => T[] {
+  return (value) => {
+    const parts = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (parts.length === 0) throw new InvalidArgumentError('name at least one value');
+    const unknown = parts.filter((p) => !(allowed as readonly string[]).includes(p));
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; choose from ${allowed.join(', ')}`);
+    }
+    return [...new Set(parts)] as T[];
+  };
+}

@@ -6,6 +6,8 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_AUTH = 4;
+/** A command that waits on an execution gave up while it was still in progress. */
+export const EXIT_PENDING = 8;
 
 /** Codes that mean the key itself is the problem, so signing in again is the way out. */
 const KEY_PROBLEMS = new Set(['invalid_api_key', 'authentication_required']);

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliWithFakeApi, type FakeApiCli } from '../../../test/run-with-fake-api';
+
+let cli: FakeApiCli;
+beforeAll(async () => (cli = await cliWithFakeApi()));
+afterAll(() => cli.close());
+
+const lastCreate = () =>
+  cli.api.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/exec/executions')).pop()!;
+
+describe('exec invoke', () => {
+  it('sends typed --arg values, prints the id on stdout and how to follow it on stderr', async () => {
+    const r = await cli.run([
+      'exec',
+      'invoke',
+      'system_info',
+      '--workspace',
+      'default',
+      '--arg',
+      'count=3',
+      '--arg',
+      'verbose=true',
+      '--arg',
+      'host=web-1',
+      '--arg',
+      'zip="007"',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^exe_\d+\n$/);
+    expect(r.err).toContain('queued: system_info in default');
+    expect(r.err).toContain(`xeroctl exec watch ${r.out.trim()}`);
+    expect(lastCreate().body).toEqual({
+      workspace: 'default',
+      tool: 'system_info',
+      args: { count: 3, verbose: true, host: 'web-1', zip: '007' },
+      queue: false,
+    });
+    expect(lastCreate().headers['idempotency-key']).toBeUndefined();
+    expect(lastCreate().headers['user-agent']).toMatch(/^xeroctl\/1\.2\.3/);
+  });
+
+  it('merges --args-json under --arg, and sends --queue and --idempotency-key', async () => {
+    const r = await cli.run([
+      'exec',
+      'invoke',
+      'system_info',
+      '--workspace',
+      'ws_1',
+      '--args-json',
+      '{"a":1,"b":[1,2]}',
+      '--arg',
+      'a=2',
+      '--queue',
+      '--idempotency-key',
+      'deploy-42',
+    ]);
+    expect(r.code).toBe(0);
+    expect(lastCreate().body).toMatchObject({ args: { a: 2, b: [1, 2] }, queue: true });
+    expect(lastCreate().headers['idempotency-key']).toBe('deploy-42');
+  });
+
+  it('reads --args-file - from stdin', async () => {
+    const r = await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default', '--args-file', '-'], {
+      stdin: '{"path":"/etc"}',
+    });
+    expect(r.code).toBe(0);
+    expect(lastCreate().body).toMatchObject({ args: { path: '/etc' } });
+  });
+
+  it('exits 2 on malformed arguments before sending anything', async () => {
+    const before = cli.api.seen.length;
+    for (const args of [
+      ['--arg', 'novalue'],
+      ['--args-json', '[1]'],
+      ['--args-json', '{bad'],
+      ['--args-json', '{}', '--args-file', 'x.json'],
+      ['--timeout', '5s'],
+      ['--wait', '--timeout', 'soon'],
+    ]) {
+      const r = await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default', ...args]);
+      expect([args, r.code]).toEqual([args, 2]);
+      expect(r.out).toBe('');
+    }
+    expect(cli.api.seen.length).toBe(before);
+  });
+
+  it('--wait polls to completion, prints the tool output and exits 0', async () => {
+    const r = await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default', '--wait']);
+    expect(r).toMatchObject({ code: 0, out: '{"os":"linux"}\n' });
+    expect(r.err).toMatch(/Execution exe_\d+ completed in .+ on agt_1 \(exit 0\)\./);
+  });
+
+  it('--wait exits 1 with the error when the execution fails', async () => {
+    const r = await cli.run(['exec', 'invoke', 'fail', '--workspace', 'default', '--wait']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error: execution exe_\d+ failed: exit status 3 \(tool_failed\)/);
+  });
+
+  it('--wait exits 1 on ambiguous and says what to do', async () => {
+    const r = await cli.run(['exec', 'invoke', 'lost', '--workspace', 'default', '--wait']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/ambiguous; the agent was lost.*exec retry exe_\d+.*exec mark-failed/);
+  });
+
+  it('--wait exits 8 with the id and status when the timeout passes', async () => {
+    const r = await cli.run([
+      'exec',
+      'invoke',
+      'slow',
+      '--workspace',
+      'default',
+      '--wait',
+      '--timeout',
+      '300ms',
+    ]);
+    expect(r.code).toBe(8);
+    const id = r.out.trim();
+    expect(id).toMatch(/^exe_\d+$/);
+    expect(r.err).toContain(`error: execution ${id} is still queued after 0.3s`);
+  });
+
+  it('--wait -o json prints the final detail', async () => {
+    const r = await cli.run([
+      '-o',
+      'json',
+      'exec',
+      'invoke',
+      'system_info',
+      '--workspace',
+      'default',
+      '--wait',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ status: 'completed', output: { stdout: '{"os":"linux"}\n' } });
+  });
+
+  it('a tool that is not in the catalogue exits 1 with the server code', async () => {
+    const r = await cli.run(['exec', 'invoke', 'nope', '--workspace', 'default']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('error: no tool named nope (code exec_tool_not_found, request req_fake)\n');
+  });
+});
+
+describe('exec watch, show, raw, list and actions', () => {
+  it('watch prints each status change and exits like --wait', async () => {
+    const id = (await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default'])).out.trim();
+    const r = await cli.run(['exec', 'watch', id]);
+    expect(r.code).toBe(0);
+    expect(
+      r.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['queued', 'dispatched', 'completed']);
+    const failed = (await cli.run(['exec', 'invoke', 'fail', '--workspace', 'default'])).out.trim();
+    const w = await cli.run(['-o', 'json', 'exec', 'watch', failed]);
+    expect(w.code).toBe(1);
+    expect(
+      w.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).to),
+    ).toEqual(['dispatched', 'failed']);
+  });
+
+  it('show prints fields (tab-separated when piped), raw prints the output as is', async () => {
+    const id = (await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default'])).out.trim();
+    expect((await cli.run(['exec', 'watch', id])).code).toBe(0);
+    const shown = await cli.run(['exec', 'show', id]);
+    expect(shown.code).toBe(0);
+    const fields = Object.fromEntries(
+      shown.out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')),
+    );
+    expect(fields).toMatchObject({
+      ID: id,
+      TOOL: 'system_info',
+      STATUS: 'completed',
+      EXIT_CODE: '0',
+      HISTORY: 'queued>dispatched>completed',
+    });
+    const tty = await cli.run(['exec', 'show', id], { tty: true });
+    expect(tty.out).toContain('STDOUT:\n{"os":"linux"}\n');
+    expect((await cli.run(['exec', 'raw', id])).out).toBe('{"os":"linux"}\n');
+    expect((await cli.run(['exec', 'raw', id, '--stderr'])).out).toBe('');
+    expect(cli.api.seen.at(-1)!.query.get('stream')).toBe('stderr');
+  });
+
+  it('list sends the filters and prints one row per execution', async () => {
+    const r = await cli.run([
+      'exec',
+      'list',
+      '--status',
+      'failed,timed_out',
+      '--risk',
+      'read',
+      '--source',
+      'cli',
+      '--tool',
+      'fail',
+      '--agent',
+      'agt_1',
+      '--workspace',
+      'default',
+      '--since',
+      '2026-01-01',
+      '--limit',
+      '5',
+    ]);
+    expect(r.code).toBe(0);
+    const q = Object.fromEntries(cli.api.seen.at(-1)!.query);
+    expect(q).toEqual({
+      status: 'failed,timed_out',
+      risk: 'read',
+      source: 'cli',
+      tool: 'fail',
+      agent: 'agt_1',
+      workspace: 'default',
+      since: '2026-01-01T00:00:00.000Z',
+      limit: '5',
+    });
+    const rows = r.out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
+    expect(rows.every((row) => row.length === 10)).toBe(true);
+    expect((await cli.run(['exec', 'list', '--status', 'done'])).code).toBe(2);
+  });
+
+  it('cancel, retry and mark-failed print the execution and what happened', async () => {
+    const id = (await cli.run(['exec', 'invoke', 'slow', '--workspace', 'default'])).out.trim();
+    const c = await cli.run(['exec', 'cancel', id]);
+    expect(c.code).toBe(0);
+    expect(c.out).toContain('STATUS\tcancelled');
+    expect(c.err).toBe(`Cancelled ${id}.\n`);
+    const r = await cli.run(['-o', 'json', 'exec', 'retry', id]);
+    expect(JSON.parse(r.out)).toMatchObject({ id, status: 'queued' });
+    const m = await cli.run(['exec', 'mark-failed', id]);
+    expect(m.err).toBe(`Marked ${id} failed.\n`);
+  });
+});
+
+describe('exec tools and tool-show', () => {
+  it('lists tools and shows one with its parameters', async () => {
+    const r = await cli.run(['exec', 'tools']);
+    expect(r.out.split('\n')[0]!.split('\t')).toEqual([
+      'system_info',
+      'read',
+      'system',
+      '10.0s',
+      'yes',
+      '1',
+      'Host facts',
+    ]);
+    const s = await cli.run(['exec', 'tool-show', 'system_info']);
+    const fields = Object.fromEntries(
+      s.out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')),
+    );
+    expect(fields).toMatchObject({
+      RISK: 'read',
+      DOMAIN: 'system',
+      TIMEOUT: '10.0s',
+      IDEMPOTENT: 'yes',
+      MCP_VISIBLE: 'yes',
+      AGENTS: 'web-1 (agt_1, online)',
+    });
+    expect(JSON.parse(fields.PARAMS!)).toEqual({
+      type: 'object',
+      properties: {},
+      additionalProperties: false,
+    });
+    const missing = await cli.run(['exec', 'tool-show', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('code exec_tool_not_found');
+  });
+});

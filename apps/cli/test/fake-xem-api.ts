@@ -1,0 +1,221 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agent, ExecutionDetail, ExecutionStatus, JoinKey, Tool, Workspace } from '@xem/protocol';
+import { agent, executionDetail, joinKey, tool, workspace } from './fleet-fixtures';
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * How executions of each tool progress: every GET of the execution moves one step along the
+ * script and then stays on its last status.
+ */
+const SCRIPTS: Record<string, ExecutionStatus[]> = {
+  system_info: ['queued', 'dispatched', 'completed'],
+  fail: ['dispatched', 'failed'],
+  lost: ['dispatched', 'ambiguous'],
+  slow: ['queued'],
+};
+
+interface StoredExecution {
+  detail: ExecutionDetail;
+  script: ExecutionStatus[];
+}
+
+export interface FakeXemApi {
+  baseUrl: string;
+  seen: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A test double of the XEM HTTP API, answering the fleet and exec routes of docs/agent-protocol.md
+ * from memory, bound to 127.0.0.1. It lets CLI tests run the real client and parser end to end
+ * without the server.
+ */
+export async function startFakeXemApi(): Promise<FakeXemApi> {
+  const workspaces: Workspace[] = [
+    workspace,
+    { ...workspace, id: 'ws_2', name: 'prod', is_default: false, agent_ids: [] },
+  ];
+  const joinKeys: JoinKey[] = [joinKey];
+  const agents: Agent[] = [agent];
+  const tools: Tool[] = Object.keys(SCRIPTS).map((name) => ({ ...tool, name }));
+  const executions = new Map<string, StoredExecution>();
+  const seen: SeenRequest[] = [];
+
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      const url = new URL(req.url!, 'http://x');
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
+      seen.push({
+        method: req.method!,
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      });
+      const send = (status: number, value: unknown) =>
+        res
+          .writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_fake' })
+          .end(JSON.stringify(value));
+      const fail = (status: number, code: string, message: string) =>
+        send(status, { error: { message, type: 'invalid_request_error', code, param: null } });
+      const route = `${req.method} ${url.pathname}`;
+      let m: RegExpExecArray | null;
+
+      if (route === 'GET /v1/auth/whoami') {
+        return send(200, {
+          project_id: 'proj_1',
+          project_slug: 'default',
+          key_id: 'key_1',
+          key_name: 'test',
+          scopes: ['execution', 'management'],
+          user: { id: 'usr_1', email: 'a@x.test', role: 'owner', is_admin: true },
+        });
+      }
+      const list = <T>(data: T[]) => send(200, { data, next_cursor: null });
+      const wsOf = (id: string) => workspaces.find((w) => w.id === id);
+      if (route === 'GET /proj_1/v1/management/workspaces') return list(workspaces);
+      if (route === 'POST /proj_1/v1/management/workspaces') {
+        const w = {
+          ...workspace,
+          id: `ws_${workspaces.length + 1}`,
+          name: String(body!.name),
+          type: String(body!.type ?? 'generic'),
+          is_default: false,
+          agent_ids: [],
+        };
+        workspaces.push(w);
+        return send(201, w);
+      }
+      if ((m = /^(GET|POST|DELETE) \/proj_1\/v1\/management\/workspaces\/([^/]+)(\/.*)?$/.exec(route))) {
+        const w = wsOf(decodeURIComponent(m[2]!));
+        if (!w) return fail(404, 'not_found', 'no such workspace');
+        const rest = m[3] ?? '';
+        if (rest === '/pause')
+          Object.assign(w, {
+            paused: true,
+            pause_reason: body!.reason,
+            paused_at: '2026-01-01T00:01:00.000Z',
+          });
+        if (rest === '/resume') Object.assign(w, { paused: false, pause_reason: null, paused_at: null });
+        if (rest === '/agents') w.agent_ids = [...new Set([...w.agent_ids, String(body!.agent_id)])];
+        if (rest.startsWith('/agents/'))
+          w.agent_ids = w.agent_ids.filter((a) => a !== decodeURIComponent(rest.slice(8)));
+        return send(200, w);
+      }
+      if (route === 'GET /proj_1/v1/management/join-keys') return list(joinKeys);
+      if (route === 'POST /proj_1/v1/management/join-keys') {
+        const k = {
+          ...joinKey,
+          id: `jk_${joinKeys.length + 1}`,
+          name: String(body!.name ?? 'join key'),
+          max_uses: Number(body!.max_uses ?? 1),
+          workspace_id: (body!.workspace_id as string) ?? null,
+        };
+        joinKeys.push(k);
+        return send(201, { key: `xjk_${'a'.repeat(43)}`, join_key: k });
+      }
+      if ((m = /^POST \/proj_1\/v1\/management\/join-keys\/([^/]+)\/revoke$/.exec(route))) {
+        const k = joinKeys.find((j) => j.id === m![1]);
+        return k
+          ? send(200, Object.assign(k, { active: false, revoked_at: '2026-01-01T00:02:00.000Z' }))
+          : fail(404, 'not_found', 'no such join key');
+      }
+      if (route === 'GET /proj_1/v1/management/agents') return list(agents);
+      if ((m = /^(GET|POST) \/proj_1\/v1\/management\/agents\/([^/]+)(\/.*)?$/.exec(route))) {
+        const a = agents.find((x) => x.id === m![2]);
+        if (!a) return fail(404, 'not_found', 'no such agent');
+        const status = {
+          '/pause-exec': 'paused',
+          '/resume-exec': 'online',
+          '/drain': 'draining',
+          '/revoke-credentials': 'revoked',
+        }[m[3] ?? ''];
+        if (status && !(m[3] === '/pause-exec' && body!.workspace_id)) a.status = status as Agent['status'];
+        return send(200, a);
+      }
+      if (route === 'GET /proj_1/v1/exec/tools') return list(tools);
+      if ((m = /^GET \/proj_1\/v1\/exec\/tools\/([^/]+)$/.exec(route))) {
+        const t = tools.find((x) => x.name === m![1]);
+        return t ? send(200, t) : fail(404, 'exec_tool_not_found', `no tool named ${m[1]}`);
+      }
+      if (route === 'POST /proj_1/v1/exec/executions') {
+        const script = SCRIPTS[String(body!.tool)];
+        if (!script) return fail(400, 'exec_tool_not_found', `no tool named ${String(body!.tool)}`);
+        const id = `exe_${executions.size + 1}`;
+        const detail: ExecutionDetail = {
+          ...executionDetail,
+          id,
+          tool: String(body!.tool),
+          args: body!.args as Record<string, unknown>,
+          status: 'queued',
+          agent_id: null,
+          exit_code: null,
+          history: [],
+        };
+        executions.set(id, { detail, script: [...script] });
+        return send(201, withoutDetail(detail));
+      }
+      if (route === 'GET /proj_1/v1/exec/executions')
+        return list([...executions.values()].map((e) => withoutDetail(e.detail)).reverse());
+      if ((m = /^(GET|POST) \/proj_1\/v1\/exec\/executions\/([^/]+)(\/.*)?$/.exec(route))) {
+        const e = executions.get(m[2]!);
+        if (!e) return fail(404, 'not_found', 'no such execution');
+        if (m[3] === '/raw') {
+          const out = e.detail.output!;
+          return res
+            .writeHead(200, { 'content-type': 'text/plain' })
+            .end(url.searchParams.get('stream') === 'stderr' ? out.stderr : out.stdout);
+        }
+        if (m[1] === 'POST') {
+          const to = { '/cancel': 'cancelled', '/retry': 'queued', '/mark-failed': 'failed' }[
+            m[3] ?? ''
+          ] as ExecutionStatus;
+          e.script = [to];
+          e.detail = { ...e.detail, status: to };
+          return send(200, withoutDetail(e.detail));
+        }
+        const next = e.script.length > 1 ? e.script.shift()! : e.script[0]!;
+        if (next !== e.detail.status || e.detail.history.length === 0) {
+          e.detail.history.push({
+            from: e.detail.history.length ? e.detail.status : null,
+            to: next,
+            attempt: 1,
+            reason: null,
+            at: '2026-01-01T00:00:01.000Z',
+          });
+        }
+        const ran = next !== 'queued';
+        Object.assign(e.detail, {
+          status: next,
+          agent_id: ran ? 'agt_1' : null,
+          exit_code: next === 'completed' ? 0 : next === 'failed' ? 3 : null,
+          duration_ms: ['completed', 'failed'].includes(next) ? 1200 : null,
+          error: next === 'failed' ? { code: 'tool_failed', message: 'exit status 3' } : null,
+        });
+        return send(200, e.detail);
+      }
+      fail(404, 'not_found', `no route ${route}`);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+function withoutDetail(d: ExecutionDetail) {
+  const { history: _h, attempts: _a, output: _o, ...execution } = d;
+  return execution;
+}
