@@ -1,9 +1,12 @@
 import { Command, Option } from 'commander';
+import { agentsCommand } from './commands/agents/agents-command';
 import { auditCommand } from './commands/audit/audit-command';
 import { authCommand } from './commands/auth/auth-command';
 import { configCommand } from './commands/config/config-command';
+import { execCommand } from './commands/exec/exec-command';
 import { keysCommand } from './commands/keys/keys-command';
 import { projectCommand } from './commands/project/project-command';
+import { workspacesCommand } from './commands/workspaces/workspaces-command';
 import { createDeps, type GlobalOptions, type MakeDeps, type System } from './deps';
 import { OUTPUT_FORMATS } from './output';
 
@@ -22,7 +25,10 @@ export function buildProgram(system: System): Command {
     .addCommand(authCommand(make))
     .addCommand(projectCommand(make))
     .addCommand(keysCommand(make))
-    .addCommand(auditCommand(make));
+    .addCommand(auditCommand(make))
+    .addCommand(execCommand(make))
+    .addCommand(agentsCommand(make))
+    .addCommand(workspacesCommand(make));
   configureTree(program, system);
   return program;
 }
