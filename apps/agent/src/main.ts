@@ -1,0 +1,131 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { loadAgentTools } from './agent-tools';
+import { Backoff } from './backoff';
+import { AgentChannel } from './channel';
+import { ConfigError, loadConfig, type AgentConfig } from './config';
+import { CredentialStore } from './credential-store';
+import { Enrollment, EnrollmentRefused } from './enroll';
+import { createLogger } from './logger';
+import { Runner } from './runner';
+import { createShutdown } from './shutdown';
+import { loadOrCreateSigningKey } from './signing-key';
+
+/** Exit codes: 0 stopped cleanly, 1 unexpected error, 2 bad configuration, 3 enrollment refused. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const argv = process.argv.slice(2);
+if (argv.includes('--version')) {
+  process.stdout.write(`xem-agent ${VERSION}\n`);
+  process.exit(0);
+}
+if (argv.includes('--help')) {
+  process.stdout.write(
+    'usage: xem-agent [--config FILE] [--router-url URL] [--registration-name NAME] [--join-key KEY] ...\n' +
+      'Every XEM_* setting also works as a flag (--tools-dir, --state-dir, --max-concurrent-executions, …).\n' +
+      'See docs/agent-protocol.md ("The agent") and docs/tool-bundles.md.\n',
+  );
+  process.exit(0);
+}
+
+let config: AgentConfig;
+try {
+  config = loadConfig({ argv, env: process.env });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`xem-agent: ${err.message}\n`);
+  process.exit(2);
+}
+
+const log = createLogger(config.logLevel);
+mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+mkdirSync(config.fileRoot, { recursive: true, mode: 0o700 });
+
+const key = loadOrCreateSigningKey(config.signingKeyPath);
+const enrollment = new Enrollment({
+  config,
+  key,
+  store: new CredentialStore(config.stateDir),
+  log,
+  version: VERSION,
+});
+let tools = loadAgentTools(config.toolsDir, config.stateDir, log);
+
+// Tools must not see the agent's own settings: XEM_JOIN_KEY is a secret.
+const baseEnv: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('XEM_')),
+);
+
+const fail = async (err: Error, code: number) => {
+  log.fatal({ err: err.message }, 'xem-agent cannot continue');
+  process.stderr.write(`xem-agent: ${err.message}\n`);
+  await runner.abandonAll();
+  process.exit(code);
+};
+
+const runner: Runner = new Runner({
+  tools: () => tools.specs,
+  maxConcurrent: config.maxConcurrentExecutions,
+  maxOutputBytes: config.maxOutputBytes,
+  credentialsDir: config.credentialsDir,
+  fileRoot: config.fileRoot,
+  baseEnv,
+  onResult: (r) => channel.sendResult(r),
+  log,
+});
+const channel: AgentChannel = new AgentChannel({
+  routerUrl: config.routerUrl,
+  enrollment,
+  runner,
+  manifest: () => tools.manifest,
+  leaseRenewalIntervalMs: config.leaseRenewalIntervalMs,
+  log,
+  onDrainRequested: () => shutdown('drain requested by the router'),
+  onFatal: (err) => void fail(err, 3),
+});
+const shutdown = createShutdown({
+  runner,
+  channel,
+  graceSeconds: config.shutdownGraceSeconds,
+  log,
+  exit: (code) => process.exit(code),
+});
+
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+// Reload bundles without a restart; the next lease renewal carries the changed manifest.
+process.on('SIGHUP', () => {
+  tools = loadAgentTools(config.toolsDir, config.stateDir, log);
+  log.info({ manifest_version: tools.manifest.version, tools: tools.specs.size }, 'bundles reloaded');
+});
+
+log.info(
+  {
+    version: VERSION,
+    router_url: config.routerUrl,
+    registration_name: config.registrationName,
+    config_file: config.configFile,
+    tools_dir: config.toolsDir,
+    state_dir: config.stateDir,
+    file_root: config.fileRoot,
+    tools: [...tools.specs.keys()],
+    manifest_version: tools.manifest.version,
+  },
+  'xem-agent starting',
+);
+
+// The router may be down at boot: keep trying; only a refusal is final.
+const backoff = new Backoff();
+for (;;) {
+  try {
+    await enrollment.ensure();
+    break;
+  } catch (err) {
+    if (err instanceof EnrollmentRefused) await fail(err, 3);
+    const delayMs = backoff.next();
+    log.warn({ err: (err as Error).message, retry_in_ms: delayMs }, 'router not reachable for enrollment');
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
+}
+channel.start();
