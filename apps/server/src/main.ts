@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { buildApp } from './app';
+import type { AppDeps } from './app-deps';
 import { ChannelRegistry } from './channel/channel-registry';
+import { startFleetLoops } from './channel/start-fleet-loops';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb } from './db/client';
 import { migrate } from './db/migrate';
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   });
 
   let ready = false;
-  const app = await buildApp({
+  const deps: AppDeps = {
     config,
     db: database.db,
     hasher,
@@ -50,8 +52,10 @@ async function main(): Promise<void> {
     registry: new ChannelRegistry(),
     instanceId: `${hostname()}-${process.pid}-${randomToken(6)}`,
     isReady: () => ready,
-  });
+  };
+  const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port });
+  const stopFleetLoops = await startFleetLoops(deps, log);
   const stopPruner = startSessionPruner(database.db, config.sessionIdleTimeoutSeconds, 600_000, log);
   ready = true;
 
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
+      await stopFleetLoops();
       await app.close();
       await database.close();
     } finally {
