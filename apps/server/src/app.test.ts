@@ -49,6 +49,34 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   },
   'POST /:project_id/v1/management/project/members': { body: { email: 5 }, param: 'email' },
   'PATCH /:project_id/v1/management/project/members/:user_id': { body: { role: 'admin' }, param: 'role' },
+  'POST /ops/api/workspaces': { body: { name: 5 }, param: 'name' },
+  'PATCH /ops/api/workspaces/:workspace_id': { body: { description: 5 }, param: 'description' },
+  'POST /ops/api/workspaces/:workspace_id/pause': { body: { reason: 5 }, param: 'reason' },
+  'POST /ops/api/workspaces/:workspace_id/agents': { body: { agent_id: 5 }, param: 'agent_id' },
+  'POST /ops/api/join-keys': { body: { max_uses: '1' }, param: 'max_uses' },
+  'PATCH /ops/api/agents/:agent_id': { body: { description: 5 }, param: 'description' },
+  'POST /ops/api/agents/:agent_id/pause-exec': { body: { reason: 5 }, param: 'reason' },
+  'POST /ops/api/agents/:agent_id/resume-exec': { body: { workspace_id: 5 }, param: 'workspace_id' },
+  'POST /:project_id/v1/management/workspaces': { body: { name: 5 }, param: 'name' },
+  'PATCH /:project_id/v1/management/workspaces/:workspace_id': {
+    body: { description: 5 },
+    param: 'description',
+  },
+  'POST /:project_id/v1/management/workspaces/:workspace_id/pause': { body: { reason: 5 }, param: 'reason' },
+  'POST /:project_id/v1/management/workspaces/:workspace_id/agents': {
+    body: { agent_id: 5 },
+    param: 'agent_id',
+  },
+  'POST /:project_id/v1/management/join-keys': { body: { max_uses: '1' }, param: 'max_uses' },
+  'PATCH /:project_id/v1/management/agents/:agent_id': { body: { description: 5 }, param: 'description' },
+  'POST /:project_id/v1/management/agents/:agent_id/pause-exec': { body: { reason: 5 }, param: 'reason' },
+  'POST /:project_id/v1/management/agents/:agent_id/resume-exec': {
+    body: { workspace_id: 5 },
+    param: 'workspace_id',
+  },
+  'POST /v1/enroll': { body: { join_key: 5 }, param: 'join_key' },
+  'POST /v1/enroll/challenge': { body: { agent_id: 5 }, param: 'agent_id' },
+  'POST /v1/enroll/refresh': { body: { agent_id: 5, challenge: 'c', signature: 's' }, param: 'agent_id' },
 };
 
 /** A request to `route` that passes authentication (session + CSRF, or key) and routing. */
@@ -167,8 +195,9 @@ describe('the error envelope on every route that takes a body', () => {
 
   it('a body that is not an object → 400 invalid_body', async () => {
     for (const route of Object.keys(WRONG_TYPES)) {
-      // Rotation takes an optional body, and a missing body reaches the validator as null.
-      const payloads = route.endsWith('/rotate') ? ['[]', '"text"', '42'] : ['[]', '"text"', '42', 'null'];
+      // Rotation and resume-exec take an optional body, and a missing body reaches the validator as null.
+      const optional = route.endsWith('/rotate') || route.endsWith('/resume-exec');
+      const payloads = optional ? ['[]', '"text"', '42'] : ['[]', '"text"', '42', 'null'];
       for (const payload of payloads) {
         const res = await t.app.inject(requestTo(route, { headers: json, payload }));
         expectError(res, 400, 'invalid_body');

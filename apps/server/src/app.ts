@@ -6,6 +6,9 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps';
+import { agentsRoutes } from './agents/agents-routes';
+import { enrollRoutes } from './agents/enroll-routes';
+import { joinKeysRoutes } from './agents/join-keys-routes';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
 import { agentConnectRoute } from './channel/agent-connect-route';
@@ -21,6 +24,7 @@ import { tokenRoutes } from './keys/token-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
+import { workspacesRoutes } from './workspaces/workspaces-routes';
 
 export interface BuildAppOptions {
   /** pino logger options, or false for none (tests). */
@@ -128,6 +132,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
 
   healthRoutes(app, deps);
   tokenRoutes(app, deps);
+  enrollRoutes(app, deps);
   agentConnectRoute(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -138,6 +143,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
     membersRoutes(ops, deps, '/ops/api', activeProjectOf);
     auditRoutes(ops, deps, '/ops/api/audit', activeProjectOf);
+    workspacesRoutes(ops, deps, '/ops/api', activeProjectOf);
+    joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
+    agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
   });
 
   await app.register(async (project) => {
@@ -145,6 +153,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     keysRoutes(project, deps, '/:project_id/v1/management/keys', keyProject);
     membersRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
     auditRoutes(project, deps, '/:project_id/v1/management/audit', keyProject);
+    workspacesRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
   });
 
   return app;

@@ -37,6 +37,10 @@ const KNOWN = [
   'PATCH /ops/api/members/:user_id',
   'DELETE /ops/api/members/:user_id',
   'DELETE /ops/api/invitations/:invitation_id',
+  'POST /ops/api/workspaces',
+  'POST /ops/api/workspaces/:workspace_id/pause',
+  'POST /ops/api/join-keys',
+  'POST /ops/api/agents/:agent_id/revoke-credentials',
 ];
 
 const t: TestApp = await createTestApp();

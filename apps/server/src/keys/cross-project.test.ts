@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddMemberResponse, CreatedKey } from '@xem/protocol';
+import { enroll, mintJoinKey } from '../../test/fleet-helpers';
 import {
   bearer,
   createKeyAs,
@@ -21,19 +22,39 @@ import {
  * first test, so that the cross-project guard is proven for it too.
  */
 const PROJECT_ROUTES = [
+  'DELETE /:project_id/v1/management/join-keys/:join_key_id',
   'DELETE /:project_id/v1/management/keys/:key_id',
   'DELETE /:project_id/v1/management/project/invitations/:invitation_id',
   'DELETE /:project_id/v1/management/project/members/:user_id',
+  'DELETE /:project_id/v1/management/workspaces/:workspace_id',
+  'DELETE /:project_id/v1/management/workspaces/:workspace_id/agents/:agent_id',
+  'GET /:project_id/v1/management/agents',
+  'GET /:project_id/v1/management/agents/:agent_id',
   'GET /:project_id/v1/management/audit',
   'GET /:project_id/v1/management/audit/verify',
+  'GET /:project_id/v1/management/join-keys',
   'GET /:project_id/v1/management/keys',
   'GET /:project_id/v1/management/project/invitations',
   'GET /:project_id/v1/management/project/members',
+  'GET /:project_id/v1/management/workspaces',
+  'GET /:project_id/v1/management/workspaces/:workspace_id',
+  'PATCH /:project_id/v1/management/agents/:agent_id',
   'PATCH /:project_id/v1/management/project/members/:user_id',
+  'PATCH /:project_id/v1/management/workspaces/:workspace_id',
+  'POST /:project_id/v1/management/agents/:agent_id/drain',
+  'POST /:project_id/v1/management/agents/:agent_id/pause-exec',
+  'POST /:project_id/v1/management/agents/:agent_id/resume-exec',
+  'POST /:project_id/v1/management/agents/:agent_id/revoke-credentials',
+  'POST /:project_id/v1/management/join-keys',
+  'POST /:project_id/v1/management/join-keys/:join_key_id/revoke',
   'POST /:project_id/v1/management/keys',
   'POST /:project_id/v1/management/keys/:key_id/revoke',
   'POST /:project_id/v1/management/keys/:key_id/rotate',
   'POST /:project_id/v1/management/project/members',
+  'POST /:project_id/v1/management/workspaces',
+  'POST /:project_id/v1/management/workspaces/:workspace_id/agents',
+  'POST /:project_id/v1/management/workspaces/:workspace_id/pause',
+  'POST /:project_id/v1/management/workspaces/:workspace_id/resume',
 ];
 
 interface Side {
@@ -44,6 +65,9 @@ interface Side {
   key: string;
   keyId: string;
   invitationId: string;
+  workspaceId: string;
+  agentId: string;
+  joinKeyId: string;
 }
 
 let t: TestApp;
@@ -63,6 +87,9 @@ async function side(): Promise<Side> {
     email: `inv-${p.slug}@example.test`,
   });
   const invitationId = AddMemberResponse.parse(inv.json()).invitation!.id;
+  const ws = await opsRequest(t.app, session, 'POST', '/ops/api/workspaces', { name: 'extra' });
+  const agent = await enroll(t, (await mintJoinKey(t, session)).key, 'agent-one');
+  const joinKey = await mintJoinKey(t, session);
   return {
     id: p.id,
     owner: p.owner,
@@ -71,6 +98,9 @@ async function side(): Promise<Side> {
     key: created.key,
     keyId: created.api_key.id,
     invitationId,
+    workspaceId: ws.json<{ id: string }>().id,
+    agentId: agent.agent_id,
+    joinKeyId: joinKey.join_key.id,
   };
 }
 
@@ -88,12 +118,22 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':project_id', target.id)
     .replace(':key_id', target.keyId)
     .replace(':user_id', target.member.id)
-    .replace(':invitation_id', target.invitationId);
+    .replace(':invitation_id', target.invitationId)
+    .replace(':workspace_id', target.workspaceId)
+    .replace(':agent_id', target.agentId)
+    .replace(':join_key_id', target.joinKeyId);
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
     'POST /:project_id/v1/management/keys/:key_id/rotate': { grace_period_hours: 0 },
     'POST /:project_id/v1/management/project/members': { email: 'intruder@example.test', role: 'owner' },
     'PATCH /:project_id/v1/management/project/members/:user_id': { role: 'owner' },
+    'POST /:project_id/v1/management/workspaces': { name: 'stolen' },
+    'PATCH /:project_id/v1/management/workspaces/:workspace_id': { description: 'stolen' },
+    'POST /:project_id/v1/management/workspaces/:workspace_id/pause': { reason: 'stolen' },
+    'POST /:project_id/v1/management/workspaces/:workspace_id/agents': { agent_id: target.agentId },
+    'POST /:project_id/v1/management/join-keys': {},
+    'PATCH /:project_id/v1/management/agents/:agent_id': { description: 'stolen' },
+    'POST /:project_id/v1/management/agents/:agent_id/pause-exec': { reason: 'stolen' },
   };
   return { method, url, ...(payloads[route] ? { payload: payloads[route] } : {}) };
 }
@@ -103,6 +143,19 @@ async function snapshot(s: Side) {
   const db = t.deps.db;
   return {
     keys: await db.selectFrom('api_keys').selectAll().where('project_id', '=', s.id).orderBy('id').execute(),
+    workspaces: await db
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
+    agents: await db.selectFrom('agents').selectAll().where('project_id', '=', s.id).orderBy('id').execute(),
+    joinKeys: await db
+      .selectFrom('join_keys')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
     members: await db
       .selectFrom('memberships')
       .selectAll()

@@ -1,0 +1,97 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Agent } from '@xem/protocol';
+import type { AgentsTable, Database } from '../db/schema';
+import { notFound } from '../http/app-error';
+
+export type AgentRow = Selectable<AgentsTable>;
+
+/** Finds an agent of the project; another project's agent is a 404 like a missing one. */
+export async function getAgentRow(
+  db: Kysely<Database>,
+  projectId: string,
+  agentId: string,
+  lock = false,
+): Promise<AgentRow> {
+  const row = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('id', '=', agentId)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (!row) throw notFound('agent', agentId);
+  return row;
+}
+
+/**
+ * The API shape of agents: tool count from the stored manifest, in-flight from dispatched
+ * executions, workspaces (and those paused for the agent) from its bindings.
+ */
+export async function toAgents(db: Kysely<Database>, rows: AgentRow[]): Promise<Agent[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [tools, inFlight, bindings] = await Promise.all([
+    db
+      .selectFrom('agent_tools')
+      .select(['agent_id', sql<number>`count(*)::int`.as('n')])
+      .where('agent_id', 'in', ids)
+      .groupBy('agent_id')
+      .execute(),
+    db
+      .selectFrom('executions')
+      .select(['agent_id', sql<number>`count(*)::int`.as('n')])
+      .where('agent_id', 'in', ids)
+      .where('status', '=', 'dispatched')
+      .groupBy('agent_id')
+      .execute(),
+    db
+      .selectFrom('workspace_agents')
+      .select(['agent_id', 'workspace_id', 'paused_at'])
+      .where('agent_id', 'in', ids)
+      .orderBy('workspace_id')
+      .execute(),
+  ]);
+  return rows.map((a) => {
+    const own = bindings.filter((b) => b.agent_id === a.id);
+    return {
+      id: a.id,
+      registration_name: a.registration_name,
+      hostname: a.hostname,
+      version: a.version,
+      region: a.region,
+      description: a.description,
+      status: a.status,
+      status_reason: a.status_reason,
+      max_concurrency: a.max_concurrency,
+      in_flight: inFlight.find((x) => x.agent_id === a.id)?.n ?? 0,
+      tool_count: tools.find((x) => x.agent_id === a.id)?.n ?? 0,
+      manifest_hash: a.manifest_hash,
+      manifest_version: a.manifest_version,
+      last_heartbeat_at: a.last_heartbeat_at?.toISOString() ?? null,
+      lease_expires_at: a.lease_expires_at?.toISOString() ?? null,
+      workspace_ids: own.map((b) => b.workspace_id),
+      paused_workspace_ids: own.filter((b) => b.paused_at !== null).map((b) => b.workspace_id),
+      created_at: a.created_at.toISOString(),
+    };
+  });
+}
+
+export async function toAgent(db: Kysely<Database>, row: AgentRow): Promise<Agent> {
+  return (await toAgents(db, [row]))[0]!;
+}
+
+/** Reads an agent of the project in its API shape (inside a change: the state it commits). */
+export async function getAgent(db: Kysely<Database>, projectId: string, agentId: string): Promise<Agent> {
+  return toAgent(db, await getAgentRow(db, projectId, agentId));
+}
+
+export async function listAgents(db: Kysely<Database>, projectId: string): Promise<Agent[]> {
+  const rows = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('registration_name')
+    .orderBy('id')
+    .execute();
+  return toAgents(db, rows);
+}
