@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { buildApp } from './app';
 import type { AppDeps } from './app-deps';
@@ -10,6 +12,7 @@ import { migrate } from './db/migrate';
 import { bootstrapAdmin } from './identity/bootstrap-admin';
 import { createPasswordHasher } from './identity/password';
 import { randomToken } from './ids';
+import { startLocalAgent } from './local-agent';
 import { startSessionPruner } from './sessions/session-pruner';
 
 /** Composition root: config → db → migrate → bootstrap → app → listen → loops. */
@@ -56,6 +59,15 @@ async function main(): Promise<void> {
   const app = await buildApp(deps);
   await app.listen({ host: config.host, port: config.port });
   const stopFleetLoops = await startFleetLoops(deps, log);
+  const stopLocalAgent = config.localAgent
+    ? await startLocalAgent(deps, {
+        stateDir: resolve(config.dataDir, '..', 'agent'),
+        fileRoot: resolve(config.dataDir, '..', 'files'),
+        routerUrl: directUrl(config.host, (app.server.address() as AddressInfo).port),
+        projectSlug: config.defaultProjectSlug,
+        log,
+      })
+    : async () => {};
   const stopPruner = startSessionPruner(database.db, config.sessionIdleTimeoutSeconds, 600_000, log);
   ready = true;
 
@@ -77,9 +89,11 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     ready = false;
     stopPruner();
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => process.exit(1), 45_000);
     force.unref();
     try {
+      // The agent drains while the server still answers its renewals and results.
+      await stopLocalAgent();
       await stopFleetLoops();
       await app.close();
       await database.close();
@@ -90,6 +104,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** How a process on this host reaches the server, whatever address it listens on. */
+function directUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
 }
 
 main().catch((err: unknown) => {
