@@ -1,31 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDirs } from '../src/test-helpers';
 import { FakeRouter, is } from './fake-router';
-
-const BIN = resolve(fileURLToPath(new URL('../bin/xem-agent.mjs', import.meta.url)));
-
-interface AgentProcess {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  stderr(): string;
-}
-
-function startAgentProcess(env: Record<string, string>, args: string[] = []): AgentProcess {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('XEM_')) base[k] = v;
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
-  return { child, exited, stderr: () => stderr };
-}
+import { startAgentProcess, type AgentProcess } from './start-agent';
 
 const dirs = tempDirs();
 let router: FakeRouter;
