@@ -43,9 +43,10 @@ async function withAdminClient<T>(url: string, fn: (c: pg.Client) => Promise<T>)
 /**
  * Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port with a
  * database of its own: a temp PGlite directory, or a fresh database on the PostgreSQL server of
- * `DATABASE_URL` (dropped by stop()). Resolves once `GET /readyz` answers 200.
+ * `DATABASE_URL` (dropped by stop()). Resolves once `GET /readyz` answers 200. `env` adds or
+ * overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no agent).
  */
-export async function startServer(): Promise<StartedServer> {
+export async function startServer(opts: { env?: Record<string, string> } = {}): Promise<StartedServer> {
   const port = await freePort();
   const adminEmail = 'admin@example.test';
   const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
@@ -66,6 +67,7 @@ export async function startServer(): Promise<StartedServer> {
     XEM_PASSWORD_HASH_COST: '10',
     XEM_LOG_LEVEL: 'warn',
     XEM_DATA_DIR: dataDir,
+    ...opts.env,
   });
   if (pgUrl) {
     await withAdminClient(pgUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
