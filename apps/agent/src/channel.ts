@@ -148,7 +148,8 @@ export class AgentChannel {
   private async refreshThenReconnect(): Promise<void> {
     try {
       await this.opts.enrollment.refresh();
-      if (this.state !== 'closed') this.connect();
+      // Through the backoff: a router that refuses even fresh credentials must not be hammered.
+      this.scheduleReconnect();
     } catch (err) {
       if (err instanceof EnrollmentRefused) return this.opts.onFatal(err);
       this.opts.log.warn({ err: (err as Error).message }, 'credential refresh failed');

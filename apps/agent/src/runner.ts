@@ -87,9 +87,7 @@ export class Runner {
 
     const started = performance.now();
     let reason: StopReason | undefined;
-    let stopImpl: () => void = () => {};
     const run = tool.kind === 'builtin' ? this.runBuiltin(tool.tool, d) : this.runBundle(tool.spec, d);
-    stopImpl = run.stop;
     const timer = setTimeout(() => entry.stop('timed_out'), d.timeout_ms);
     const entry: Running = {
       execution_id: d.execution_id,
@@ -97,7 +95,7 @@ export class Runner {
       stop: (why) => {
         if (reason) return;
         reason = why;
-        stopImpl();
+        run.stop();
       },
       done: run.done.then((exit) => {
         clearTimeout(timer);
