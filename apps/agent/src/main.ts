@@ -38,18 +38,22 @@ try {
   process.exit(2);
 }
 
+const store = new CredentialStore(config.stateDir);
+// The join key is required only until the agent has a credential of its own.
+if (!config.joinKey && !store.load(config.routerUrl, config.registrationName)) {
+  process.stderr.write(
+    `xem-agent: missing required setting: XEM_JOIN_KEY (--join-key, or join_key in ${config.configFile}); ` +
+      `it is needed until the agent has enrolled (no saved credential for ${config.routerUrl} in ${config.stateDir})\n`,
+  );
+  process.exit(2);
+}
+
 const log = createLogger(config.logLevel);
 mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
 mkdirSync(config.fileRoot, { recursive: true, mode: 0o700 });
 
 const key = loadOrCreateSigningKey(config.signingKeyPath);
-const enrollment = new Enrollment({
-  config,
-  key,
-  store: new CredentialStore(config.stateDir),
-  log,
-  version: VERSION,
-});
+const enrollment = new Enrollment({ config, key, store, log, version: VERSION });
 let tools = loadAgentTools(config.toolsDir, config.stateDir, log);
 
 // Tools must not see the agent's own settings: XEM_JOIN_KEY is a secret.

@@ -66,6 +66,15 @@ describe('xem-agent process', () => {
     expect(a.stderr()).toMatch(/missing required settings: XEM_ROUTER_URL .*XEM_REGISTRATION_NAME/);
   });
 
+  it('asks for a join key (exit 2) when there is no saved credential yet', async () => {
+    const a = run({ ...env, XEM_JOIN_KEY: '' });
+    expect(await a.exited).toBe(2);
+    expect(a.stderr()).toMatch(
+      /missing required setting: XEM_JOIN_KEY .*needed until the agent has enrolled/,
+    );
+    expect(router.enrollments).toHaveLength(0);
+  });
+
   it('exits 3 with a clear message when the join key is refused', async () => {
     const a = run({ ...env, XEM_JOIN_KEY: 'xjk_bad' });
     expect(await a.exited).toBe(3);
