@@ -76,6 +76,11 @@ export class AgentChannel {
     this.sendRenewal();
   }
 
+  /** Best effort: live output is dropped while there is no connection. */
+  sendLog(frame: Extract<AgentFrame, { type: 'log' }>): void {
+    if (this.state === 'welcomed') this.send(frame);
+  }
+
   sendResult(result: ResultFrame): void {
     this.outbox.set(key(result), result);
     if (this.state === 'welcomed') this.send(result);

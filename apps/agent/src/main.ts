@@ -5,6 +5,7 @@ import { AgentChannel } from './channel';
 import { ConfigError, loadConfig, type AgentConfig } from './config';
 import { CredentialStore } from './credential-store';
 import { Enrollment, EnrollmentRefused } from './enroll';
+import { LogStreamer } from './log-streamer';
 import { createLogger } from './logger';
 import { Runner } from './runner';
 import { createShutdown } from './shutdown';
@@ -68,6 +69,7 @@ const fail = async (err: Error, code: number) => {
   process.exit(code);
 };
 
+const logs = new LogStreamer((frame) => channel.sendLog(frame));
 const runner: Runner = new Runner({
   tools: () => tools.specs,
   maxConcurrent: config.maxConcurrentExecutions,
@@ -75,7 +77,11 @@ const runner: Runner = new Runner({
   credentialsDir: config.credentialsDir,
   fileRoot: config.fileRoot,
   baseEnv,
-  onResult: (r) => channel.sendResult(r),
+  onOutput: (ref, stream, chunk) => logs.push(ref, stream, chunk),
+  onResult: (r) => {
+    logs.finish(r);
+    channel.sendResult(r);
+  },
   log,
 });
 const channel: AgentChannel = new AgentChannel({

@@ -6,15 +6,17 @@ export class OutputCapture {
 
   constructor(private readonly maxBytes: number) {}
 
-  push(chunk: Buffer): void {
+  /** Keeps what fits and answers it (empty once the cap is reached). */
+  push(chunk: Buffer): Buffer {
     const room = this.maxBytes - this.bytes;
     if (chunk.length > room) {
       this.truncated = true;
-      if (room <= 0) return;
-      chunk = chunk.subarray(0, room);
+      chunk = chunk.subarray(0, Math.max(0, room));
     }
+    if (chunk.length === 0) return chunk;
     this.chunks.push(chunk);
     this.bytes += chunk.length;
+    return chunk;
   }
 
   /** UTF-8 text; a multi-byte character cut at the cap becomes U+FFFD rather than an error. */

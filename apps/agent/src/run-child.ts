@@ -9,6 +9,8 @@ export interface ChildOptions {
   maxOutputBytes: number;
   /** Time between SIGTERM and SIGKILL when the run is stopped. */
   killGraceMs: number;
+  /** Output as it arrives, only the part within the cap. */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
 export interface ChildExit {
@@ -72,8 +74,11 @@ export function runChild(opts: ChildOptions): ChildRun {
         ...(spawnError ? { spawnError } : {}),
       });
     };
-    child.stdout.on('data', (c: Buffer) => stdout.push(c));
-    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    const forward = (stream: 'stdout' | 'stderr', kept: Buffer) => {
+      if (kept.length > 0) opts.onOutput?.(stream, kept);
+    };
+    child.stdout.on('data', (c: Buffer) => forward('stdout', stdout.push(c)));
+    child.stderr.on('data', (c: Buffer) => forward('stderr', stderr.push(c)));
     child.once('error', (err) => {
       spawnError = err.message;
       exited = true;

@@ -21,6 +21,12 @@ export interface RunnerOptions {
   baseEnv: NodeJS.ProcessEnv;
   killGraceMs?: number;
   onResult: (result: ResultFrame) => void;
+  /** Output of bundle tools as it arrives (within the cap), for live logs. */
+  onOutput?: (
+    ref: { execution_id: string; attempt: number },
+    stream: 'stdout' | 'stderr',
+    chunk: Buffer,
+  ) => void;
   log: Logger;
 }
 
@@ -169,6 +175,8 @@ export class Runner {
       stdin: JSON.stringify(d.args),
       maxOutputBytes: this.opts.maxOutputBytes,
       killGraceMs: this.killGraceMs,
+      onOutput: (stream, chunk) =>
+        this.opts.onOutput?.({ execution_id: d.execution_id, attempt: d.attempt }, stream, chunk),
     });
     return { done: child.done, stop: child.stop };
   }

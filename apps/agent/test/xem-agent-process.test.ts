@@ -21,6 +21,18 @@ beforeEach(async () => {
     JSON.stringify({
       tools: [
         {
+          name: 'chatty',
+          description: 'prints two lines some time apart',
+          risk: 'read',
+          timeout_ms: 5000,
+          idempotent: true,
+          command: [
+            'node',
+            '-e',
+            "process.stdout.write('one\\n'); setTimeout(() => process.stdout.write('two\\n'), 600)",
+          ],
+        },
+        {
           name: 'env_dump',
           description: 'prints the XEM_ variables it sees',
           risk: 'read',
@@ -111,6 +123,26 @@ describe('xem-agent process', () => {
       'XEM_EXECUTION_ID,XEM_FILE_ROOT,XEM_MAX_OUTPUT_BYTES,XEM_TOOL_NAME,XEM_WORKSPACE_ID',
     );
     router.send({ type: 'result_ack', execution_id: 'exe_env', attempt: 1 });
+
+    // Output streams as log frames while the tool runs, all before its result.
+    router.send({
+      type: 'dispatch',
+      execution_id: 'exe_chat',
+      attempt: 1,
+      tool: 'chatty',
+      args: {},
+      workspace_id: 'ws_1',
+      timeout_ms: 5000,
+    });
+    const chatResult = await router.waitFor(is('result', (f) => f.execution_id === 'exe_chat'));
+    const chatFrames = router.frames.filter((f) => 'execution_id' in f && f.execution_id === 'exe_chat');
+    expect(chatFrames.map((f) => (f.type === 'log' ? `${f.stream}:${f.data}` : f.type))).toEqual([
+      'stdout:one\n',
+      'stdout:two\n',
+      'result',
+    ]);
+    expect(chatResult.stdout).toBe('one\ntwo\n');
+    router.send({ type: 'result_ack', execution_id: 'exe_chat', attempt: 1 });
 
     router.send({
       type: 'dispatch',
