@@ -43,6 +43,7 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   'POST /ops/api/members': { body: { email: 'a@example.test', role: 5 }, param: 'role' },
   'PATCH /ops/api/members/:user_id': { body: { role: 5 }, param: 'role' },
   'POST /:project_id/v1/management/keys': { body: { name: 'k', scopes: [5] }, param: 'scopes.0' },
+  'POST /:project_id/v1/exec/executions': { body: { workspace: 5, tool: 'echo' }, param: 'workspace' },
   'POST /:project_id/v1/management/keys/:key_id/rotate': {
     body: { grace_period_hours: -1 },
     param: 'grace_period_hours',

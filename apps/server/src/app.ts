@@ -11,6 +11,8 @@ import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
+import { executionsRoutes } from './executions/executions-routes';
+import { toolsRoutes } from './executions/tools-routes';
 import { agentConnectRoute } from './channel/agent-connect-route';
 import { healthRoutes } from './health-routes';
 import { registerProjectKeyAuth } from './http/api-key-auth';
@@ -156,6 +158,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     workspacesRoutes(project, deps, '/:project_id/v1/management', keyProject);
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
+    executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
   });
 
   return app;

@@ -26,6 +26,10 @@ const DEFAULTS: Partial<Record<ErrorCode, { status: number; type: ErrorType }>> 
   last_owner: { status: 409, type: 'conflict_error' },
   already_member: { status: 409, type: 'conflict_error' },
   invitation_invalid: { status: 400, type: 'invalid_request_error' },
+  idempotency_key_reused: { status: 422, type: 'invalid_request_error' },
+  exec_tool_not_found: { status: 404, type: 'not_found_error' },
+  tool_executor_unavailable: { status: 503, type: 'server_error' },
+  stale_attempt: { status: 409, type: 'conflict_error' },
   service_unavailable: { status: 503, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
 };

@@ -22,6 +22,15 @@ import {
  * first test, so that the cross-project guard is proven for it too.
  */
 const PROJECT_ROUTES = [
+  'GET /:project_id/v1/exec/executions',
+  'GET /:project_id/v1/exec/executions/:execution_id',
+  'GET /:project_id/v1/exec/executions/:execution_id/raw',
+  'GET /:project_id/v1/exec/tools',
+  'GET /:project_id/v1/exec/tools/:name',
+  'POST /:project_id/v1/exec/executions',
+  'POST /:project_id/v1/exec/executions/:execution_id/cancel',
+  'POST /:project_id/v1/exec/executions/:execution_id/mark-failed',
+  'POST /:project_id/v1/exec/executions/:execution_id/retry',
   'DELETE /:project_id/v1/management/join-keys/:join_key_id',
   'DELETE /:project_id/v1/management/keys/:key_id',
   'DELETE /:project_id/v1/management/project/invitations/:invitation_id',
@@ -68,6 +77,7 @@ interface Side {
   workspaceId: string;
   agentId: string;
   joinKeyId: string;
+  executionId: string;
 }
 
 let t: TestApp;
@@ -81,7 +91,12 @@ async function side(): Promise<Side> {
   await seedMembership(t, p.id, member.id, 'member');
   const session = await login(t.app, p.owner.email, p.owner.password);
   const created = CreatedKey.parse(
-    (await opsRequest(t.app, session, 'POST', '/ops/api/keys', { name: 'k', scopes: ['management'] })).json(),
+    (
+      await opsRequest(t.app, session, 'POST', '/ops/api/keys', {
+        name: 'k',
+        scopes: ['management', 'execution'],
+      })
+    ).json(),
   );
   const inv = await opsRequest(t.app, session, 'POST', '/ops/api/members', {
     email: `inv-${p.slug}@example.test`,
@@ -90,6 +105,28 @@ async function side(): Promise<Side> {
   const ws = await opsRequest(t.app, session, 'POST', '/ops/api/workspaces', { name: 'extra' });
   const agent = await enroll(t, (await mintJoinKey(t, session)).key, 'agent-one');
   const joinKey = await mintJoinKey(t, session);
+  // The agent offers one tool, and one execution of it waits in the queue.
+  await t.deps.db
+    .insertInto('agent_tools')
+    .values({
+      agent_id: agent.agent_id,
+      name: 'cross-tool',
+      description: 'a tool',
+      risk: 'read',
+      domain: 'general',
+      timeout_ms: 1000,
+      idempotent: true,
+      mcp_visible: true,
+      params: JSON.stringify({ type: 'object' }),
+      bundle: 'test',
+    })
+    .execute();
+  const execution = await t.app.inject({
+    method: 'POST',
+    url: `/${p.id}/v1/exec/executions`,
+    headers: bearer(created.key),
+    payload: { workspace: 'default', tool: 'cross-tool', args: {}, queue: true },
+  });
   return {
     id: p.id,
     owner: p.owner,
@@ -101,6 +138,7 @@ async function side(): Promise<Side> {
     workspaceId: ws.json<{ id: string }>().id,
     agentId: agent.agent_id,
     joinKeyId: joinKey.join_key.id,
+    executionId: execution.json<{ id: string }>().id,
   };
 }
 
@@ -121,9 +159,12 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':invitation_id', target.invitationId)
     .replace(':workspace_id', target.workspaceId)
     .replace(':agent_id', target.agentId)
-    .replace(':join_key_id', target.joinKeyId);
+    .replace(':join_key_id', target.joinKeyId)
+    .replace(':execution_id', target.executionId)
+    .replace(':name', 'cross-tool');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
+    'POST /:project_id/v1/exec/executions': { workspace: 'default', tool: 'cross-tool', args: {} },
     'POST /:project_id/v1/management/keys/:key_id/rotate': { grace_period_hours: 0 },
     'POST /:project_id/v1/management/project/members': { email: 'intruder@example.test', role: 'owner' },
     'PATCH /:project_id/v1/management/project/members/:user_id': { role: 'owner' },
@@ -143,6 +184,12 @@ async function snapshot(s: Side) {
   const db = t.deps.db;
   return {
     keys: await db.selectFrom('api_keys').selectAll().where('project_id', '=', s.id).orderBy('id').execute(),
+    executions: await db
+      .selectFrom('executions')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
     workspaces: await db
       .selectFrom('workspaces')
       .selectAll()
