@@ -28,7 +28,7 @@ interface Change {
  * Prints the transitions the server recorded, so a change between two polls is not missed. A
  * status change without a recorded transition is still printed, stamped with the local time.
  */
-export async function run(opts: WatchOptions, deps: Deps, poll = pollExecution): Promise<void> {
+export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   const client = await deps.projectClient();
   let printed = 0;
   let lastStatus: string | null = null;
@@ -47,7 +47,7 @@ export async function run(opts: WatchOptions, deps: Deps, poll = pollExecution):
     for (const c of changes) printChange(deps, c);
     if (changes.length > 0) lastStatus = changes[changes.length - 1]!.to;
   };
-  const { detail } = await poll(client, opts.id, { onUpdate });
+  const { detail } = await pollExecution(client, opts.id, { onUpdate });
   finishExecution(deps, detail);
 }
 
