@@ -27,7 +27,9 @@ async function freePort(): Promise<number> {
 /** Database env for a real server process: a temp PGlite dir, or a fresh PostgreSQL database. */
 async function databaseEnv(): Promise<Record<string, string>> {
   const url = process.env.DATABASE_URL;
-  if (!url) return { XEM_DATA_DIR: mkdtempSync(join(tmpdir(), 'xem-main-')) };
+  // The data dir also decides where the local agent keeps its state, so it is set either way.
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'xem-main-')), 'data');
+  if (!url) return { XEM_DATA_DIR: dataDir };
   const name = `xem_main_${randomBytes(5).toString('hex')}`;
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -41,7 +43,7 @@ async function databaseEnv(): Promise<Record<string, string>> {
   });
   const u = new URL(url);
   u.pathname = `/${name}`;
-  return { DATABASE_URL: u.toString() };
+  return { DATABASE_URL: u.toString(), XEM_DATA_DIR: dataDir };
 }
 
 function start(env: Record<string, string>): {
@@ -74,7 +76,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Pro
 }
 
 describe('server process', () => {
-  it('boots, prints where to sign in with a one-time password, serves, and shuts down cleanly on SIGTERM', async () => {
+  it('boots with a local agent, prints where to sign in with a one-time password, runs a tool, and shuts down cleanly on SIGTERM', async () => {
     const port = await freePort();
     const s = start({ ...(await databaseEnv()), XEM_PORT: String(port), XEM_HOST: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
@@ -90,6 +92,35 @@ describe('server process', () => {
       body: JSON.stringify({ email: 'admin@localhost', password }),
     });
     expect(login.status).toBe(200);
+
+    // The one-command experience: a local agent is online and runs a core tool.
+    const token = await fetch(`${base}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@localhost', password }),
+    });
+    const { key, project_id: projectId } = (await token.json()) as { key: string; project_id: string };
+    const auth = { authorization: `Bearer ${key}` };
+    await waitFor(async () => {
+      const res = await fetch(`${base}/${projectId}/v1/management/agents`, { headers: auth });
+      const body = (await res.json()) as { data: Array<{ status: string; tool_count: number }> };
+      return body.data.some((a) => a.status === 'online' && a.tool_count > 0);
+    }, 30_000);
+    const created = await fetch(`${base}/${projectId}/v1/exec/executions`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ workspace: 'default', tool: 'system_info', args: {} }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    let detail: { status: string; output: { stdout: string } | null } = { status: '', output: null };
+    await waitFor(async () => {
+      const res = await fetch(`${base}/${projectId}/v1/exec/executions/${id}`, { headers: auth });
+      detail = (await res.json()) as typeof detail;
+      return detail.status === 'completed';
+    }, 20_000);
+    expect(JSON.parse(detail.output!.stdout)).toHaveProperty('hostname');
+
     s.child.kill('SIGTERM');
     expect(await s.exit).toBe(0);
   });
