@@ -19,9 +19,9 @@ let key: string;
 let stopLoops: () => Promise<void>;
 
 beforeAll(async () => {
-  // A longer lease than the other channel tests: the fake agents renew every 100 ms, and a
-  // loaded machine must not take them offline mid-test.
-  t = await createTestApp({ XEM_LEASE_RENEWAL_INTERVAL_MS: '200', XEM_DISPATCH_POLL_INTERVAL_MS: '50' });
+  // A longer lease than the other channel tests (TTL 3 s): the fake agents renew five times
+  // per interval, and a loaded machine must not take them offline mid-test.
+  t = await createTestApp({ XEM_LEASE_RENEWAL_INTERVAL_MS: '1000', XEM_DISPATCH_POLL_INTERVAL_MS: '50' });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   key = await createKeyAs(t.app, await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD));
@@ -73,7 +73,7 @@ async function renewingAgent(manifest: Manifest): Promise<RenewingAgent> {
     });
   renew();
   await agent.next('lease_ack');
-  const timer = setInterval(renew, 100);
+  const timer = setInterval(renew, 200);
   void agent.closed.then(() => clearInterval(timer));
   return out;
 }
@@ -133,7 +133,7 @@ describe('agent channel with executions', () => {
     expect(first.attempt).toBe(1);
     agent.inFlight = [{ execution_id: id, attempt: 1 }];
     // Listed for a while: it stays dispatched.
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 1500));
     expect(await statusOf(id)).toBe('dispatched');
     agent.inFlight = [];
     const again = await agent.next('dispatch');
@@ -147,7 +147,7 @@ describe('agent channel with executions', () => {
     await agent.next('dispatch');
     agent.inFlight = [{ execution_id: id, attempt: 1 }];
     // Let the dispatch grow older than the grace before the connection drops.
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1200));
     await agent.close();
     const back = await connectAgent(base, agent.token);
     await back.next('welcome');
