@@ -54,6 +54,12 @@ export async function pauseAgentExec(
         .where('workspace_id', '=', input.workspace_id)
         .execute();
     } else {
+      if (row.status === 'draining') {
+        throw new AppError(
+          'conflict',
+          `agent ${agentId} is draining and takes no new work already; nothing to pause`,
+        );
+      }
       await trx
         .updateTable('agents')
         .set({ status: 'paused', status_reason: input.reason })

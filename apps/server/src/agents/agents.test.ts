@@ -220,6 +220,11 @@ describe('agents', () => {
     expect(res.json()).toMatchObject({ status: 'draining' });
     expect((await trail(res, 'agent.draining', id)).actions).toEqual(['agent.drain']);
     await controlFor(id, 'drain');
+    // On its way out: neither paused nor resumed into taking work again.
+    const pause = await opsRequest(t.app, admin, 'POST', `/ops/api/agents/${id}/pause-exec`, { reason: 'x' });
+    expectError(pause, 409, 'conflict');
+    const resumed = await opsRequest(t.app, admin, 'POST', `/ops/api/agents/${id}/resume-exec`);
+    expect(resumed.json()).toMatchObject({ status: 'draining' });
   });
 
   it('revoke-credentials revokes every credential, closes the socket and refuses further controls with 409', async () => {

@@ -80,6 +80,11 @@ export async function updateWorkspace(
   return db.transaction().execute(async (trx) => {
     const old = await getWorkspaceRow(trx, projectId, workspaceId, true);
     const before = await toWorkspace(trx, old);
+    const unchanged =
+      (input.name ?? old.name) === old.name &&
+      (input.description ?? old.description) === old.description &&
+      (input.is_default ?? old.is_default) === old.is_default;
+    if (unchanged) return before;
     if (input.name !== undefined && input.name !== old.name) {
       const clash = await trx
         .selectFrom('workspaces')

@@ -109,6 +109,14 @@ describe('workspaces', () => {
     expect(res.json()).toMatchObject({ name: 'staging-2', description: 'second' });
     const { audit } = await trail(String(res.headers['x-request-id']), 'workspace.updated');
     expect(audit.map((a) => a.action)).toEqual(['workspace.update']);
+    const auditCount = async () =>
+      (await t.deps.db.selectFrom('audit_log').select('seq').where('target_id', '=', ws.id).execute()).length;
+    const rows = await auditCount();
+    const same = await opsRequest(t.app, admin, 'PATCH', `/ops/api/workspaces/${ws.id}`, {
+      name: 'staging-2',
+    });
+    expect(same.statusCode).toBe(200);
+    expect(await auditCount()).toBe(rows);
     const clash = await opsRequest(t.app, admin, 'PATCH', `/ops/api/workspaces/${ws.id}`, {
       name: 'default',
     });
