@@ -76,8 +76,8 @@ export class AgentChannel {
     this.sendRenewal();
   }
 
-  /** Best effort: live output is dropped while there is no connection. */
-  sendLog(frame: Extract<AgentFrame, { type: 'log' }>): void {
+  /** Best effort: live output and progress are dropped while there is no connection. */
+  sendLive(frame: Extract<AgentFrame, { type: 'log' | 'progress' }>): void {
     if (this.state === 'welcomed') this.send(frame);
   }
 

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type AgentConfig } from './config';
 import { CredentialStore } from './credential-store';
 import { Enrollment, EnrollmentRefused } from './enroll';
 import { LogStreamer } from './log-streamer';
+import { ProgressReporter } from './progress-reporter';
 import { createLogger } from './logger';
 import { Runner } from './runner';
 import { createShutdown } from './shutdown';
@@ -69,7 +70,8 @@ const fail = async (err: Error, code: number) => {
   process.exit(code);
 };
 
-const logs = new LogStreamer((frame) => channel.sendLog(frame));
+const logs = new LogStreamer((frame) => channel.sendLive(frame));
+const progress = new ProgressReporter((frame) => channel.sendLive(frame));
 const runner: Runner = new Runner({
   tools: () => tools.specs,
   maxConcurrent: config.maxConcurrentExecutions,
@@ -78,8 +80,10 @@ const runner: Runner = new Runner({
   fileRoot: config.fileRoot,
   baseEnv,
   onOutput: (ref, stream, chunk) => logs.push(ref, stream, chunk),
+  onProgress: (ref, p) => progress.push(ref, p),
   onResult: (r) => {
     logs.finish(r);
+    progress.finish(r);
     channel.sendResult(r);
   },
   log,

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { OutputCapture } from './output-capture';
 
 export interface ChildOptions {
@@ -11,7 +12,12 @@ export interface ChildOptions {
   killGraceMs: number;
   /** Output as it arrives, only the part within the cap. */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Each line the tool writes to file descriptor 3 (`XEM_PROGRESS_FD`). */
+  onProgressLine?: (line: string) => void;
 }
+
+/** Longer progress lines are dropped: progress is a percentage and a short message. */
+const MAX_PROGRESS_LINE = 4096;
 
 export interface ChildExit {
   exitCode: number | null;
@@ -42,9 +48,19 @@ export function runChild(opts: ChildOptions): ChildRun {
   const child = spawn(opts.argv[0]!, opts.argv.slice(1), {
     cwd: opts.cwd,
     env: opts.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
+  const progress = child.stdio[3] as Readable;
+  let partial = '';
+  progress.setEncoding('utf8');
+  progress.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    if (partial.length > MAX_PROGRESS_LINE) partial = '';
+    for (const line of lines) if (line.length <= MAX_PROGRESS_LINE) opts.onProgressLine?.(line);
+  });
+  progress.on('error', () => {});
   let killTimer: NodeJS.Timeout | undefined;
   let exited = false;
 
@@ -98,6 +114,7 @@ export function runChild(opts: ChildOptions): ChildRun {
       setTimeout(() => {
         child.stdout.destroy();
         child.stderr.destroy();
+        progress.destroy();
         finish();
       }, PIPE_DRAIN_MS).unref();
     });

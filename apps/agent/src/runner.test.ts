@@ -16,6 +16,7 @@ const SCRIPTS: Record<string, string> = {
   'stubborn.mjs': `process.on('SIGTERM',()=>{});process.stdout.write('started\\n');setInterval(()=>{},1000)`,
   // Starts a grandchild and reports its pid: stopping the tool must stop it too.
   'parent.mjs': `import {spawn} from 'node:child_process';const c=spawn('sleep',['60'],{stdio:'ignore'});process.stdout.write(String(c.pid)+'\\n');setInterval(()=>{},1000)`,
+  'progress.mjs': `import {writeSync} from 'node:fs';const fd=Number(process.env.XEM_PROGRESS_FD);for(const l of ['{"percent":10}','not json','{"percent":500}','{"other":1}','{"percent":90,"message":"almost"}'])writeSync(fd,l+'\\n')`,
   'wait.mjs': `setTimeout(()=>process.stdout.write('done'), Number(process.argv[2]))`,
 };
 
@@ -98,6 +99,7 @@ describe('Runner with child processes', () => {
       XEM_WORKSPACE_ID: 'ws_test',
       XEM_FILE_ROOT: '/srv/files',
       XEM_MAX_OUTPUT_BYTES: '1024',
+      XEM_PROGRESS_FD: '3',
       XEM_CREDENTIALS_FILE: join(credentialsDir, 'ws_test'),
     });
   });
@@ -108,6 +110,18 @@ describe('Runner with child processes', () => {
     expect(JSON.parse((await sink.wait(d.execution_id)).stdout).env).not.toHaveProperty(
       'XEM_CREDENTIALS_FILE',
     );
+  });
+
+  it('passes well-formed progress lines from XEM_PROGRESS_FD on and ignores the rest', async () => {
+    const seen: unknown[] = [];
+    runner = makeRunner({ onProgress: (ref, p) => seen.push({ ...ref, ...p }) });
+    const d = dispatch('progress');
+    runner.start(d);
+    expect((await sink.wait(d.execution_id)).outcome).toBe('completed');
+    expect(seen).toEqual([
+      { execution_id: d.execution_id, attempt: 1, percent: 10 },
+      { execution_id: d.execution_id, attempt: 1, percent: 90, message: 'almost' },
+    ]);
   });
 
   it('reports a non-zero exit as failed with the last stderr line', async () => {

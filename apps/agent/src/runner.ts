@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DispatchFrame, ResultFrame } from '@xem/protocol';
+import { z } from 'zod';
 import type { BuiltinTool } from './builtin-tools';
 import type { BundleToolSpec } from './bundles';
 import type { Logger } from './logger';
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   baseEnv: NodeJS.ProcessEnv;
   killGraceMs?: number;
   onResult: (result: ResultFrame) => void;
+  /** Progress a bundle tool reported on `XEM_PROGRESS_FD` (lines of JSON). */
+  onProgress?: (ref: { execution_id: string; attempt: number }, progress: Progress) => void;
   /** Output of bundle tools as it arrives (within the cap), for live logs. */
   onOutput?: (
     ref: { execution_id: string; attempt: number },
@@ -38,6 +41,25 @@ interface Running {
 }
 
 const key = (id: string, attempt: number) => `${id}#${attempt}`;
+
+export interface Progress {
+  percent?: number;
+  message?: string;
+}
+
+const ProgressLine = z
+  .object({ percent: z.number().min(0).max(100).optional(), message: z.string().max(2000).optional() })
+  .refine((p) => p.percent !== undefined || p.message !== undefined);
+
+/** `{"percent": 40, "message": "copying"}`; anything else on the progress fd is ignored. */
+function parseProgress(line: string): Progress | undefined {
+  try {
+    const parsed = ProgressLine.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -162,6 +184,7 @@ export class Runner {
       XEM_WORKSPACE_ID: d.workspace_id,
       XEM_FILE_ROOT: this.opts.fileRoot,
       XEM_MAX_OUTPUT_BYTES: String(this.opts.maxOutputBytes),
+      XEM_PROGRESS_FD: '3',
     };
     // Looked up per run, so a replaced credentials file applies to the next run without a reload.
     if (SAFE_ID.test(d.workspace_id)) {
@@ -177,6 +200,10 @@ export class Runner {
       killGraceMs: this.killGraceMs,
       onOutput: (stream, chunk) =>
         this.opts.onOutput?.({ execution_id: d.execution_id, attempt: d.attempt }, stream, chunk),
+      onProgressLine: (line) => {
+        const p = parseProgress(line);
+        if (p) this.opts.onProgress?.({ execution_id: d.execution_id, attempt: d.attempt }, p);
+      },
     });
     return { done: child.done, stop: child.stop };
   }

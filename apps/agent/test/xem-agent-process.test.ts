@@ -22,14 +22,14 @@ beforeEach(async () => {
       tools: [
         {
           name: 'chatty',
-          description: 'prints two lines some time apart',
+          description: 'prints two lines some time apart and reports progress',
           risk: 'read',
           timeout_ms: 5000,
           idempotent: true,
           command: [
             'node',
             '-e',
-            "process.stdout.write('one\\n'); setTimeout(() => process.stdout.write('two\\n'), 600)",
+            "process.stdout.write('one\\n'); require('fs').writeSync(3, JSON.stringify({ percent: 50, message: 'half' }) + '\\n'); setTimeout(() => process.stdout.write('two\\n'), 600)",
           ],
         },
         {
@@ -120,11 +120,11 @@ describe('xem-agent process', () => {
     });
     const envResult = await router.waitFor(is('result', (f) => f.execution_id === 'exe_env'));
     expect(envResult.stdout).toBe(
-      'XEM_EXECUTION_ID,XEM_FILE_ROOT,XEM_MAX_OUTPUT_BYTES,XEM_TOOL_NAME,XEM_WORKSPACE_ID',
+      'XEM_EXECUTION_ID,XEM_FILE_ROOT,XEM_MAX_OUTPUT_BYTES,XEM_PROGRESS_FD,XEM_TOOL_NAME,XEM_WORKSPACE_ID',
     );
     router.send({ type: 'result_ack', execution_id: 'exe_env', attempt: 1 });
 
-    // Output streams as log frames while the tool runs, all before its result.
+    // Progress and output stream while the tool runs, all before its result.
     router.send({
       type: 'dispatch',
       execution_id: 'exe_chat',
@@ -137,11 +137,13 @@ describe('xem-agent process', () => {
     const chatResult = await router.waitFor(is('result', (f) => f.execution_id === 'exe_chat'));
     const chatFrames = router.frames.filter((f) => 'execution_id' in f && f.execution_id === 'exe_chat');
     expect(chatFrames.map((f) => (f.type === 'log' ? `${f.stream}:${f.data}` : f.type))).toEqual([
+      'progress',
       'stdout:one\n',
       'stdout:two\n',
       'result',
     ]);
     expect(chatResult.stdout).toBe('one\ntwo\n');
+    expect(chatFrames.find((f) => f.type === 'progress')).toMatchObject({ percent: 50, message: 'half' });
     router.send({ type: 'result_ack', execution_id: 'exe_chat', attempt: 1 });
 
     router.send({
