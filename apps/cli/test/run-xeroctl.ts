@@ -4,6 +4,12 @@ import { REPO_ROOT } from './start-server';
 
 const BIN = join(REPO_ROOT, 'apps/cli/bin/xeroctl.mjs');
 
+/**
+ * Each run starts node + tsx (about a second, several on a loaded machine), and an e2e test
+ * runs a dozen of them, so it gets more than vitest's default 30 s.
+ */
+export const CLI_TEST_TIMEOUT_MS = 120_000;
+
 export interface CliResult {
   code: number;
   stdout: string;
