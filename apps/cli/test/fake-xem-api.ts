@@ -46,6 +46,14 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   const joinKeys: JoinKey[] = [joinKey];
   const agents: Agent[] = [agent];
   const tools: Tool[] = Object.keys(SCRIPTS).map((name) => ({ ...tool, name }));
+  tools.find((t) => t.name === 'slow')!.params = {
+    type: 'object',
+    properties: {
+      ms: { type: 'integer', description: 'how long to wait' },
+      mode: { enum: ['soft', 'hard'], default: 'soft' },
+    },
+    required: ['ms'],
+  };
   const executions = new Map<string, StoredExecution>();
   const seen: SeenRequest[] = [];
 

@@ -274,6 +274,16 @@ describe('exec tools and tool-show', () => {
       properties: {},
       additionalProperties: false,
     });
+    const tty = await cli.run(['exec', 'tool-show', 'system_info'], { tty: true });
+    expect(tty.out).toMatch(/^RISK: +read$/m);
+    expect(tty.out).toContain('\nNo parameters.\n');
+    const params = (await cli.run(['exec', 'tool-show', 'slow'], { tty: true })).out.split('\n\n')[1]!;
+    expect(params.split('\n').map((l) => l.trimEnd())).toEqual([
+      'PARAM  TYPE           REQUIRED  DEFAULT  DESCRIPTION',
+      'ms     integer        yes       -        how long to wait',
+      'mode   "soft"|"hard"  no        "soft"   -',
+      '',
+    ]);
     const missing = await cli.run(['exec', 'tool-show', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('code exec_tool_not_found');
