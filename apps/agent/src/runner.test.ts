@@ -207,6 +207,19 @@ describe('Runner with child processes', () => {
     expect((await sink.wait(late.execution_id)).error?.code).toBe('agent_draining');
   });
 
+  it('stops an older attempt without reporting it when a newer attempt of the same execution arrives', async () => {
+    runner = makeRunner({ maxConcurrent: 1 });
+    const first = dispatch('sleep', { ms: 60_000 });
+    runner.start(first);
+    const second = { ...first, attempt: 2, args: { ms: 10 } };
+    runner.start(second);
+    const r = await sink.wait(first.execution_id);
+    expect(r).toMatchObject({ attempt: 2, outcome: 'completed' });
+    await new Promise((ok) => setTimeout(ok, 50));
+    expect(sink.results.filter((x) => x.execution_id === first.execution_id)).toHaveLength(1);
+    expect(runner.size).toBe(0);
+  });
+
   it('abandons every running tool on request', async () => {
     const ds = [dispatch('stubborn'), dispatch('sleep', { ms: 60_000 })];
     for (const d of ds) runner.start(d);

@@ -9,8 +9,11 @@ import { runChild } from './run-child';
 
 export type ToolSpec = { kind: 'builtin'; tool: BuiltinTool } | { kind: 'bundle'; spec: BundleToolSpec };
 type Outcome = ResultFrame['outcome'];
-/** Why the agent stopped a run before it ended by itself. */
-type StopReason = 'timed_out' | 'cancelled' | 'abandoned';
+/**
+ * Why the agent stopped a run before it ended by itself. `superseded`: the router dispatched a
+ * newer attempt of the same execution, so it has given this one up; its result is not reported.
+ */
+type StopReason = 'timed_out' | 'cancelled' | 'abandoned' | 'superseded';
 
 export interface RunnerOptions {
   tools: () => ReadonlyMap<string, ToolSpec>;
@@ -104,6 +107,16 @@ export class Runner {
       this.opts.log.warn({ execution_id: d.execution_id, attempt: d.attempt, code }, message);
       this.opts.onResult(result(d, 'failed', null, '', '', false, 0, { code, message }));
     };
+    for (const [otherKey, r] of this.running) {
+      if (r.execution_id !== d.execution_id || r.attempt >= d.attempt) continue;
+      this.opts.log.warn(
+        { execution_id: d.execution_id, attempt: r.attempt, newer_attempt: d.attempt },
+        'router dispatched a newer attempt: stopping the older one, which it no longer counts',
+      );
+      r.stop('superseded');
+      // Its slot is the router's to reuse now; the process is gone within the kill grace.
+      this.running.delete(otherKey);
+    }
     if (!this.accepting) return refuse('agent_draining', 'the agent is shutting down and takes no new work');
     if (this.running.size >= this.opts.maxConcurrent)
       return refuse(
@@ -129,6 +142,7 @@ export class Runner {
         clearTimeout(timer);
         this.running.delete(k);
         const ms = Math.round(performance.now() - started);
+        if (reason === 'superseded') return;
         const outcome: Outcome = reason ?? (exit.exitCode === 0 ? 'completed' : 'failed');
         this.opts.log.info(
           {

@@ -174,7 +174,11 @@ describe(`xem-agent against the real server`, () => {
   it('runs a core tool end to end and returns its output', async () => {
     const created = await createExecution('disk_usage', { path: '/' });
     const done = await finished(created.id);
-    expect(done).toMatchObject({ status: 'completed', exit_code: 0, agent_id: a.agent.id });
+    expect(done, JSON.stringify(done)).toMatchObject({
+      status: 'completed',
+      exit_code: 0,
+      agent_id: a.agent.id,
+    });
     const out = JSON.parse(done.output!.stdout);
     expect(out.path).toBe('/');
     expect(out.total_bytes).toBeGreaterThan(0);
@@ -198,7 +202,10 @@ describe(`xem-agent against the real server`, () => {
       maxDispatched = Math.max(maxDispatched, dispatched);
       if (dispatched === 2 && rows.some((r) => r.status === 'queued')) sawQueuedBehindFull = true;
       if (rows.every((r) => FINAL.includes(r.status))) {
-        expect(rows.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+        expect(
+          rows.map((r) => r.status),
+          JSON.stringify(rows.map((r) => [r.status, r.error, r.attempts])),
+        ).toEqual(['completed', 'completed', 'completed']);
         break;
       }
       await new Promise((r) => setTimeout(r, 50));
