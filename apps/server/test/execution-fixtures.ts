@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { ManifestTool, RouterFrame } from '@xem/protocol';
+import { Execution, type ManifestTool, type ResultFrame, type RouterFrame } from '@xem/protocol';
 import type { AgentSocket, ChannelRegistry } from '../src/channel/channel-registry';
 import { newId } from '../src/ids';
-import { ADMIN_EMAIL, seedApiKey, type TestApp } from './test-app';
+import { ADMIN_EMAIL, bearer, seedApiKey, type TestApp } from './test-app';
 
 /** A tool entry as an agent's manifest row; defaults describe a harmless idempotent tool. */
 export function tool(name: string, over: Partial<ManifestTool> = {}): ManifestTool {
@@ -122,4 +122,51 @@ export async function adminKey(t: TestApp): Promise<string> {
 
 export async function executionRow(t: TestApp, id: string) {
   return t.deps.db.selectFrom('executions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Queues `n` executions of a tool through the API (queue: true), returning their ids in order. */
+export async function queueExecutions(
+  t: TestApp,
+  key: string,
+  toolName: string,
+  n = 1,
+  workspace = 'default',
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/${t.projectId}/v1/exec/executions`,
+      headers: bearer(key),
+      payload: { workspace, tool: toolName, args: { i }, queue: true },
+    });
+    if (res.statusCode !== 201) throw new Error(`create failed ${res.statusCode}: ${res.body}`);
+    ids.push(Execution.parse(res.json()).id);
+  }
+  return ids;
+}
+
+/** An online agent with `tools`, connected to this process through a recording socket. */
+export async function connectedAgent(
+  t: TestApp,
+  tools: string[],
+  opts: SeedAgentOptions = {},
+): Promise<{ id: string; socket: FakeSocket }> {
+  const id = await seedExecAgent(t, { tools: tools.map((n) => tool(n)), ...opts });
+  return { id, socket: connectFake(t.deps.registry, id, t.projectId) };
+}
+
+export function resultFrame(id: string, attempt: number, over: Partial<ResultFrame> = {}): ResultFrame {
+  return {
+    type: 'result',
+    execution_id: id,
+    attempt,
+    outcome: 'completed',
+    exit_code: 0,
+    stdout: 'out',
+    stderr: '',
+    truncated: false,
+    duration_ms: 5,
+    ...over,
+  };
 }

@@ -1,20 +1,18 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Execution, ExecutionDetail, type ResultFrame } from '@xem/protocol';
-import { bearer, createTestApp, type TestApp } from '../../test/test-app';
+import { createTestApp, type TestApp } from '../../test/test-app';
 import {
   adminKey,
-  connectFake,
-  defaultWorkspace,
+  connectedAgent,
   executionRow,
+  queueExecutions,
+  resultFrame,
   seedExecAgent,
   tool,
-  type FakeSocket,
+  type SeedAgentOptions,
 } from '../../test/execution-fixtures';
-import { AGENT_CONTROL_CHANNEL, type AgentControlMessage } from '../channel/notify-agent';
 import { dispatchPass } from './dispatch-pass';
 import { startDispatcher } from './dispatcher';
-import { sweepOverdueExecutions } from './execution-sweeper';
 import { handleExecutionFrame } from './handle-execution-frame';
 
 let t: TestApp;
@@ -27,45 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function queue(toolName: string, n = 1, workspace = 'default'): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/${t.projectId}/v1/exec/executions`,
-      headers: bearer(key),
-      payload: { workspace, tool: toolName, args: { i }, queue: true },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    ids.push(Execution.parse(res.json()).id);
-  }
-  return ids;
-}
-
-/** An online agent with `tools`, connected to this process through a recording socket. */
-async function agentWith(
-  tools: string[],
-  opts: Parameters<typeof seedExecAgent>[1] = {},
-): Promise<{ id: string; socket: FakeSocket }> {
-  const id = await seedExecAgent(t, { tools: tools.map((n) => tool(n)), ...opts });
-  return { id, socket: connectFake(t.deps.registry, id, t.projectId) };
-}
-
-function result(id: string, attempt: number, over: Partial<ResultFrame> = {}): ResultFrame {
-  return {
-    type: 'result',
-    execution_id: id,
-    attempt,
-    outcome: 'completed',
-    exit_code: 0,
-    stdout: 'out',
-    stderr: '',
-    truncated: false,
-    duration_ms: 5,
-    ...over,
-  };
-}
-
+const queue = (toolName: string, n = 1, workspace = 'default') =>
+  queueExecutions(t, key, toolName, n, workspace);
+const agentWith = (tools: string[], opts: SeedAgentOptions = {}) => connectedAgent(t, tools, opts);
+const result = resultFrame;
 const statuses = async (ids: string[]) =>
   Promise.all(ids.map(async (id) => (await executionRow(t, id)).status));
 
@@ -128,7 +91,8 @@ describe('dispatch', () => {
       .set({ paused_at: sql<Date>`now()`, pause_reason: 'hold' })
       .where('agent_id', '=', bindingPaused.id)
       .execute();
-    const remoteId = await seedExecAgent(t, { tools: [tool('remote-only')] });
+    // Online and bound, but its socket is on another process.
+    await seedExecAgent(t, { tools: [tool('remote-only')] });
 
     const waiting = [
       ...(await queue('only-paused')),
@@ -144,7 +108,6 @@ describe('dispatch', () => {
     await t.deps.db.updateTable('workspaces').set({ paused_at: null }).where('id', '=', wsId).execute();
     expect(await dispatchPass(t.deps)).toBe(1);
     expect(inPausedWs.socket.of('dispatch')[0]?.execution_id).toBe(waiting[1]);
-    expect(remoteId).toBeTruthy();
   });
 
   it('puts work back in the queue when the dispatch frame cannot be sent, then sends it as a new attempt', async () => {
@@ -178,238 +141,5 @@ describe('dispatch', () => {
     } finally {
       await stop();
     }
-  });
-});
-
-describe('agent frames', () => {
-  it('results finish executions: output on the attempt, events, logs and progress stored', async () => {
-    const a = await agentWith(['finish']);
-    const [ok, bad] = await queue('finish', 2);
-    await dispatchPass(t.deps);
-    const who = { agentId: a.id, projectId: t.projectId };
-    expect(
-      await handleExecutionFrame(t.deps, who, {
-        type: 'log',
-        execution_id: ok!,
-        attempt: 1,
-        stream: 'stdout',
-        data: 'line',
-      }),
-    ).toBeNull();
-    expect(
-      await handleExecutionFrame(t.deps, who, {
-        type: 'progress',
-        execution_id: ok!,
-        attempt: 1,
-        percent: 50,
-      }),
-    ).toBeNull();
-    await handleExecutionFrame(t.deps, who, result(ok!, 1, { stdout: 'hello\n', stderr: 'warn\n' }));
-    await handleExecutionFrame(t.deps, who, result(bad!, 1, { outcome: 'failed', exit_code: 3 }));
-
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/${t.projectId}/v1/exec/executions/${ok}`,
-      headers: bearer(key),
-    });
-    const d = ExecutionDetail.parse(res.json());
-    expect(d).toMatchObject({
-      status: 'completed',
-      exit_code: 0,
-      output: { stdout: 'hello\n', stderr: 'warn\n' },
-    });
-    expect(d.duration_ms).not.toBeNull();
-    expect(d.history.map((h) => h.to)).toEqual(['queued', 'dispatched', 'completed']);
-    expect(d.attempts).toMatchObject([{ attempt: 1, agent_id: a.id, status: 'completed', exit_code: 0 }]);
-    const raw = await t.app.inject({
-      method: 'GET',
-      url: `/${t.projectId}/v1/exec/executions/${ok}/raw`,
-      headers: bearer(key),
-    });
-    expect(raw.body).toBe('hello\n');
-
-    expect(await executionRow(t, bad!)).toMatchObject({
-      status: 'failed',
-      exit_code: 3,
-      error: { code: 'tool_failed', message: 'the tool exited with code 3' },
-    });
-    const logs = await t.deps.db
-      .selectFrom('execution_logs')
-      .selectAll()
-      .where('execution_id', '=', ok!)
-      .execute();
-    expect(logs.map((l) => l.kind)).toEqual(['stdout', 'progress']);
-    const events = await t.deps.db
-      .selectFrom('events')
-      .select(['type', 'payload'])
-      .where('type', 'in', ['execution.started', 'execution.completed', 'execution.failed'])
-      .execute();
-    const mine = events.filter((e) => [ok, bad].includes((e.payload as { id: string }).id));
-    expect(mine.map((e) => e.type).sort()).toEqual([
-      'execution.completed',
-      'execution.failed',
-      'execution.started',
-      'execution.started',
-    ]);
-  });
-
-  it('refuses a frame for a stale attempt or another agent, and audits the refusal', async () => {
-    const a = await agentWith(['stale']);
-    const b = await agentWith(['unrelated']);
-    const [id] = await queue('stale');
-    await dispatchPass(t.deps);
-    const wrongAttempt = await handleExecutionFrame(
-      t.deps,
-      { agentId: a.id, projectId: t.projectId },
-      result(id!, 2),
-    );
-    expect(wrongAttempt).toMatchObject({
-      type: 'error',
-      code: 'stale_attempt',
-      execution_id: id,
-      attempt: 2,
-    });
-    const otherAgent = await handleExecutionFrame(
-      t.deps,
-      { agentId: b.id, projectId: t.projectId },
-      {
-        type: 'log',
-        execution_id: id!,
-        attempt: 1,
-        stream: 'stderr',
-        data: 'intruder',
-      },
-    );
-    expect(otherAgent).toMatchObject({ type: 'error', code: 'stale_attempt' });
-    expect((await executionRow(t, id!)).status).toBe('dispatched');
-    const audit = await t.deps.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'execution.frame_refused')
-      .where('target_id', '=', id!)
-      .orderBy('seq')
-      .execute();
-    expect(audit).toHaveLength(2);
-    expect(audit[0]).toMatchObject({ outcome: 'denied', actor_type: 'agent', actor_id: a.id, via: 'agent' });
-    expect(audit[1]).toMatchObject({ actor_id: b.id });
-    const logs = await t.deps.db
-      .selectFrom('execution_logs')
-      .selectAll()
-      .where('execution_id', '=', id!)
-      .execute();
-    expect(logs).toEqual([]);
-  });
-
-  it('a duplicate result is acknowledged again and changes nothing', async () => {
-    const a = await agentWith(['dup']);
-    const [id] = await queue('dup');
-    await dispatchPass(t.deps);
-    const who = { agentId: a.id, projectId: t.projectId };
-    const ack = { type: 'result_ack', execution_id: id, attempt: 1 };
-    expect(await handleExecutionFrame(t.deps, who, result(id!, 1))).toEqual(ack);
-    const before = await executionRow(t, id!);
-    const count = async () =>
-      (
-        await t.deps.db
-          .selectFrom('execution_transitions')
-          .select('id')
-          .where('execution_id', '=', id!)
-          .execute()
-      ).length;
-    const n = await count();
-    expect(
-      await handleExecutionFrame(t.deps, who, result(id!, 1, { outcome: 'failed', stdout: 'other' })),
-    ).toEqual(ack);
-    expect(await executionRow(t, id!)).toEqual(before);
-    expect(await count()).toBe(n);
-  });
-
-  it('cancel of dispatched work sends a cancel frame through NOTIFY; the cancelled result makes it final', async () => {
-    const a = await agentWith(['cancellable']);
-    const [id] = await queue('cancellable');
-    await dispatchPass(t.deps);
-    const seen: AgentControlMessage[] = [];
-    const unlisten = await t.deps.listen(AGENT_CONTROL_CHANNEL, (p) =>
-      seen.push(JSON.parse(p) as AgentControlMessage),
-    );
-    try {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `/${t.projectId}/v1/exec/executions/${id}/cancel`,
-        headers: bearer(key),
-      });
-      expect(res.statusCode, res.body).toBe(200);
-      expect(Execution.parse(res.json()).status).toBe('dispatched');
-      expect((await executionRow(t, id!)).cancel_requested_at).not.toBeNull();
-      await expect.poll(() => seen.length, { timeout: 5000 }).toBeGreaterThan(0);
-      expect(seen[0]).toEqual({ agent_id: a.id, frame: { type: 'cancel', execution_id: id, attempt: 1 } });
-    } finally {
-      await unlisten();
-    }
-    await handleExecutionFrame(
-      t.deps,
-      { agentId: a.id, projectId: t.projectId },
-      result(id!, 1, { outcome: 'cancelled', exit_code: null }),
-    );
-    expect(await executionRow(t, id!)).toMatchObject({ status: 'cancelled', error: null });
-  });
-
-  it('cancel of queued work is immediate', async () => {
-    await seedExecAgent(t, { status: 'offline', tools: [tool('nobody-runs-this')] });
-    const [id] = await queue('nobody-runs-this');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/${t.projectId}/v1/exec/executions/${id}/cancel`,
-      headers: bearer(key),
-    });
-    expect(Execution.parse(res.json()).status).toBe('cancelled');
-  });
-});
-
-describe('timeout backstop', () => {
-  it('times out dispatched work past its deadline, asks the agent to cancel, and refuses the late result', async () => {
-    const a = await agentWith(['slow']);
-    const [id, fresh] = await queue('slow', 2);
-    await dispatchPass(t.deps);
-    await t.deps.db
-      .updateTable('executions')
-      .set({ deadline_at: sql<Date>`now() - interval '1 second'` })
-      .where('id', '=', id!)
-      .execute();
-    const seen: AgentControlMessage[] = [];
-    const unlisten = await t.deps.listen(AGENT_CONTROL_CHANNEL, (p) =>
-      seen.push(JSON.parse(p) as AgentControlMessage),
-    );
-    try {
-      expect(await sweepOverdueExecutions(t.deps)).toBe(1);
-      await expect
-        .poll(() => seen.filter((m) => m.frame?.type === 'cancel').length, { timeout: 5000 })
-        .toBe(1);
-    } finally {
-      await unlisten();
-    }
-    expect(await executionRow(t, id!)).toMatchObject({
-      status: 'timed_out',
-      error: { code: 'deadline_exceeded' },
-    });
-    expect((await executionRow(t, fresh!)).status).toBe('dispatched');
-    expect(await sweepOverdueExecutions(t.deps)).toBe(0);
-    const late = await handleExecutionFrame(
-      t.deps,
-      { agentId: a.id, projectId: t.projectId },
-      result(id!, 1),
-    );
-    expect(late).toMatchObject({ type: 'error', code: 'stale_attempt' });
-
-    // An operator retry queues it again; the next dispatch is attempt 2.
-    const retry = await t.app.inject({
-      method: 'POST',
-      url: `/${t.projectId}/v1/exec/executions/${id}/retry`,
-      headers: bearer(key),
-    });
-    expect(Execution.parse(retry.json())).toMatchObject({ status: 'queued', error: null });
-    await dispatchPass(t.deps);
-    expect(a.socket.of('dispatch').at(-1)).toMatchObject({ execution_id: id, attempt: 2 });
-    expect(await defaultWorkspace(t)).toBeTruthy();
   });
 });
