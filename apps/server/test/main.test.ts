@@ -123,7 +123,7 @@ describe('server process', () => {
 
     s.child.kill('SIGTERM');
     expect(await s.exit).toBe(0);
-  });
+  }, 90_000);
 
   it('refuses to boot on a wrong setting, naming the variable', async () => {
     const s = start({ XEM_PORT: 'eighty', XEM_DATA_DIR: mkdtempSync(join(tmpdir(), 'xem-bad-')) });
