@@ -1,10 +1,23 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Execution } from '@xem/protocol';
 import { bearer, createTestApp, type TestApp } from '../../test/test-app';
-import { adminKey, connectFake, seedExecAgent, tool, type FakeSocket } from '../../test/execution-fixtures';
+import {
+  adminKey,
+  connectFake,
+  executionRow,
+  resultFrame,
+  seedExecAgent,
+  tool,
+  type FakeSocket,
+} from '../../test/execution-fixtures';
 import type { AppDeps } from '../app-deps';
+import { SYSTEM_CONTEXT } from '../audit/audit-context';
 import { ChannelRegistry } from '../channel/channel-registry';
+import { cancelExecution } from './cancel-execution';
 import { dispatchPass } from './dispatch-pass';
+import { sweepOverdueExecutions } from './execution-sweeper';
+import { handleExecutionFrame } from './handle-execution-frame';
 
 let t: TestApp;
 let key: string;
@@ -35,7 +48,7 @@ async function queue(toolName: string, n: number): Promise<string[]> {
 const dispatchedIds = (...sockets: FakeSocket[]) =>
   sockets.flatMap((s) => s.of('dispatch').map((f) => f.execution_id));
 
-describe('two dispatchers on one database', () => {
+describe('races decided in the database', () => {
   it('never dispatch the same execution twice', async () => {
     const a = await seedExecAgent(t, { tools: [tool('race')], maxConcurrency: 100 });
     const b = await seedExecAgent(t, { tools: [tool('race')], maxConcurrency: 100 });
@@ -68,5 +81,52 @@ describe('two dispatchers on one database', () => {
     const sent = dispatchedIds(s1, s2);
     expect(sent).toHaveLength(5);
     expect(new Set(sent).size).toBe(5);
+  });
+
+  it('cancel racing dispatch: each execution is either cancelled unsent or dispatched with its cancel requested', async () => {
+    const a = await seedExecAgent(t, { tools: [tool('cancel-race')], maxConcurrency: 100 });
+    const sa = connectFake(t.deps.registry, a, t.projectId);
+    const ids = await queue('cancel-race', 20);
+    await Promise.all([
+      dispatchPass(t.deps),
+      ...ids.map((id) => cancelExecution(t.deps.db, t.projectId, id, SYSTEM_CONTEXT)),
+      dispatchPass(t.deps),
+    ]);
+    const sent = new Set(dispatchedIds(sa));
+    for (const id of ids) {
+      const row = await executionRow(t, id);
+      if (sent.has(id)) expect(row).toMatchObject({ status: 'dispatched', attempt: 1 });
+      else expect(row).toMatchObject({ status: 'cancelled', attempt: 0 });
+      expect(row.cancel_requested_at).not.toBeNull();
+    }
+  });
+
+  it('a result racing the timeout sweep: exactly one of them finishes the attempt', async () => {
+    const a = await seedExecAgent(t, { tools: [tool('finish-race')], maxConcurrency: 100 });
+    connectFake(t.deps.registry, a, t.projectId);
+    const ids = await queue('finish-race', 10);
+    await dispatchPass(t.deps);
+    await t.deps.db
+      .updateTable('executions')
+      .set({ deadline_at: sql<Date>`now() - interval '1 second'` })
+      .where('id', 'in', ids)
+      .execute();
+    const who = { agentId: a, projectId: t.projectId };
+    const [, ...answers] = await Promise.all([
+      sweepOverdueExecutions(t.deps),
+      ...ids.map((id) => handleExecutionFrame(t.deps, who, resultFrame(id, 1))),
+    ]);
+    for (const [i, id] of ids.entries()) {
+      const row = await executionRow(t, id);
+      const exits = await t.deps.db
+        .selectFrom('execution_transitions')
+        .select('to_status')
+        .where('execution_id', '=', id)
+        .where('from_status', '=', 'dispatched')
+        .execute();
+      expect(exits).toEqual([{ to_status: row.status }]);
+      expect(['completed', 'timed_out']).toContain(row.status);
+      expect(answers[i]!.type).toBe(row.status === 'completed' ? 'result_ack' : 'error');
+    }
   });
 });
