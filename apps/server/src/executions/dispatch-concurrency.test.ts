@@ -49,7 +49,7 @@ const dispatchedIds = (...sockets: FakeSocket[]) =>
   sockets.flatMap((s) => s.of('dispatch').map((f) => f.execution_id));
 
 describe('races decided in the database', () => {
-  it('never dispatch the same execution twice', async () => {
+  it('two dispatchers never dispatch the same execution twice', async () => {
     const a = await seedExecAgent(t, { tools: [tool('race')], maxConcurrency: 100 });
     const b = await seedExecAgent(t, { tools: [tool('race')], maxConcurrency: 100 });
     const sa = connectFake(t.deps.registry, a, t.projectId);
@@ -72,7 +72,7 @@ describe('races decided in the database', () => {
     expect(attempts).toHaveLength(40);
   });
 
-  it("respect an agent's capacity even while both hold a socket for it (a reconnect overlap)", async () => {
+  it("two dispatchers respect an agent's capacity even while both hold a socket for it (a reconnect overlap)", async () => {
     const a = await seedExecAgent(t, { tools: [tool('overlap')], maxConcurrency: 5 });
     const s1 = connectFake(t.deps.registry, a, t.projectId);
     const s2 = connectFake(other.registry, a, t.projectId);
