@@ -95,7 +95,7 @@ const channel: AgentChannel = new AgentChannel({
   manifest: () => tools.manifest,
   leaseRenewalIntervalMs: config.leaseRenewalIntervalMs,
   log,
-  onDrainRequested: () => shutdown('drain requested by the router'),
+  onDrainRequested: () => shutdown('drain requested by the router', { signal: false }),
   onFatal: (err) => void fail(err, 3),
 });
 const shutdown = createShutdown({
@@ -106,8 +106,8 @@ const shutdown = createShutdown({
   exit: (code) => process.exit(code),
 });
 
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM', { signal: true }));
+process.on('SIGINT', () => shutdown('SIGINT', { signal: true }));
 // Reload bundles without a restart; the next lease renewal carries the changed manifest.
 process.on('SIGHUP', () => {
   tools = loadAgentTools(config.toolsDir, config.stateDir, log);

@@ -19,14 +19,16 @@ const FLUSH_MS = 5000;
  * remaining runs are stopped and reported `abandoned`) → exited (results flushed, socket closed,
  * exit 0).
  */
-export function createShutdown(opts: ShutdownOptions): (reason: string) => void {
+export function createShutdown(opts: ShutdownOptions): (reason: string, from: { signal: boolean }) => void {
   let phase: 'running' | 'draining' | 'stopping' = 'running';
   let force: () => void = () => {};
   const forced = new Promise<void>((ok) => (force = ok));
 
-  return (reason: string) => {
+  return (reason: string, { signal }: { signal: boolean }) => {
     if (phase === 'draining') {
-      opts.log.warn({ reason }, 'second stop request: stopping running tools now');
+      // Only a person repeating the signal means "now"; the router repeating drain does not.
+      if (!signal) return;
+      opts.log.warn({ reason }, 'second stop signal: stopping running tools now');
       force();
       return;
     }

@@ -201,6 +201,62 @@ describe('xem-agent process', () => {
     expect(await again.exited).toBe(0);
   });
 
+  it('drains when the router asks (repeating the request changes nothing); a second SIGTERM stops at once', async () => {
+    const a = run({ ...env, XEM_SHUTDOWN_GRACE_SECONDS: '30' });
+    await router.waitFor(is('lease_renewal'), 0, 15_000);
+    router.send({
+      type: 'dispatch',
+      execution_id: 'exe_d',
+      attempt: 1,
+      tool: 'sleep',
+      args: { ms: 800 },
+      workspace_id: 'ws_1',
+      timeout_ms: 5000,
+    });
+    await router.waitFor(is('lease_renewal', (f) => f.in_flight.length === 1));
+    router.send({ type: 'drain', reason: 'maintenance' });
+    router.send({ type: 'drain', reason: 'maintenance' });
+    await router.waitFor(is('lease_renewal', (f) => f.state === 'draining'));
+    expect((await router.waitFor(is('result', (f) => f.execution_id === 'exe_d'))).outcome).toBe('completed');
+    router.send({ type: 'result_ack', execution_id: 'exe_d', attempt: 1 });
+    expect(await a.exited).toBe(0);
+
+    const b = run({ ...env, XEM_JOIN_KEY: '', XEM_SHUTDOWN_GRACE_SECONDS: '30' });
+    const mark = router.frames.length;
+    await router.waitFor(is('lease_renewal'), mark, 15_000);
+    router.send({
+      type: 'dispatch',
+      execution_id: 'exe_f',
+      attempt: 1,
+      tool: 'sleep',
+      args: { ms: 60_000 },
+      workspace_id: 'ws_1',
+      timeout_ms: 60_000,
+    });
+    await router.waitFor(
+      is('lease_renewal', (f) => f.in_flight.length === 1),
+      mark,
+    );
+    b.child.kill('SIGTERM');
+    await router.waitFor(
+      is('lease_renewal', (f) => f.state === 'draining'),
+      mark,
+    );
+    const t0 = Date.now();
+    b.child.kill('SIGTERM');
+    expect(
+      (
+        await router.waitFor(
+          is('result', (f) => f.execution_id === 'exe_f'),
+          mark,
+        )
+      ).outcome,
+    ).toBe('abandoned');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    router.send({ type: 'result_ack', execution_id: 'exe_f', attempt: 1 });
+    expect(await b.exited).toBe(0);
+  });
+
   it('stops tools still running when the grace is over and reports them abandoned', async () => {
     const a = run({ ...env, XEM_SHUTDOWN_GRACE_SECONDS: '1' });
     await router.waitFor(is('lease_renewal'), 0, 15_000);
