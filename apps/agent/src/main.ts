@@ -40,9 +40,22 @@ try {
   process.exit(2);
 }
 
+/** Local files the agent cannot read or create are a setup problem: say which, exit 2. */
+function orExit<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    process.stderr.write(`xem-agent: ${what}: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 const store = new CredentialStore(config.stateDir);
+const saved = orExit(`cannot read ${store.path}`, () =>
+  store.load(config.routerUrl, config.registrationName),
+);
 // The join key is required only until the agent has a credential of its own.
-if (!config.joinKey && !store.load(config.routerUrl, config.registrationName)) {
+if (!config.joinKey && !saved) {
   process.stderr.write(
     `xem-agent: missing required setting: XEM_JOIN_KEY (--join-key, or join_key in ${config.configFile}); ` +
       `it is needed until the agent has enrolled (no saved credential for ${config.routerUrl} in ${config.stateDir})\n`,
@@ -51,10 +64,13 @@ if (!config.joinKey && !store.load(config.routerUrl, config.registrationName)) {
 }
 
 const log = createLogger(config.logLevel);
-mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
-mkdirSync(config.fileRoot, { recursive: true, mode: 0o700 });
-
-const key = loadOrCreateSigningKey(config.signingKeyPath);
+orExit('cannot create the state directory or file root', () => {
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  mkdirSync(config.fileRoot, { recursive: true, mode: 0o700 });
+});
+const key = orExit(`cannot use the signing key ${config.signingKeyPath}`, () =>
+  loadOrCreateSigningKey(config.signingKeyPath),
+);
 const enrollment = new Enrollment({ config, key, store, log, version: VERSION });
 let tools = loadAgentTools(config.toolsDir, config.stateDir, log);
 

@@ -87,6 +87,15 @@ describe('xem-agent process', () => {
     expect(router.enrollments).toHaveLength(0);
   });
 
+  it('refuses a corrupt signing key with exit 2 instead of making a new identity', async () => {
+    mkdirSync(env.XEM_STATE_DIR!, { recursive: true });
+    writeFileSync(join(env.XEM_STATE_DIR!, 'agent-signing-key.hex'), 'garbage');
+    const a = run(env);
+    expect(await a.exited).toBe(2);
+    expect(a.stderr()).toMatch(/cannot use the signing key .*not 64 hex characters/);
+    expect(router.enrollments).toHaveLength(0);
+  });
+
   it('exits 3 with a clear message when the join key is refused', async () => {
     const a = run({ ...env, XEM_JOIN_KEY: 'xjk_bad' });
     expect(await a.exited).toBe(3);
