@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
+import { getAgent } from '../agents/agent-view';
 import { appendAudit } from '../audit/append-audit';
 import type { AuditContext } from '../audit/audit-context';
 import type { Database } from '../db/schema';
 import { appendEvent } from '../events/append-event';
 import { recoverAgentExecutions } from '../executions/recover-agent-executions';
-import { agentEventPayload } from './agent-event-payload';
 
 /**
  * Records an agent that just became offline (its row already updated by the caller's
@@ -17,7 +17,7 @@ export async function recordAgentOffline(
   reason: string,
   ctx: AuditContext,
 ): Promise<void> {
-  await appendEvent(trx, agent.project_id, 'agent.offline', await agentEventPayload(trx, agent.id));
+  await appendEvent(trx, agent.project_id, 'agent.offline', await getAgent(trx, agent.project_id, agent.id));
   await appendAudit(trx, agent.project_id, ctx, {
     action: 'agent.offline',
     targetType: 'agent',

@@ -1,13 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { LeaseRenewalFrame } from '@xem/protocol';
+import { getAgent } from '../agents/agent-view';
 import type { AppDeps } from '../app-deps';
 import { appendAudit } from '../audit/append-audit';
 import type { AuditContext } from '../audit/audit-context';
 import type { Database } from '../db/schema';
 import { appendEvent } from '../events/append-event';
 import { recoverAgentExecutions } from '../executions/recover-agent-executions';
-import { agentEventPayload } from './agent-event-payload';
 import { storeManifest } from './store-manifest';
 
 type AgentStatus = Database['agents']['status'];
@@ -100,7 +100,7 @@ export async function renewLease(
           ? 'agent.online'
           : null;
     if (event) {
-      const payload = await agentEventPayload(trx, agent.id);
+      const payload = await getAgent(trx, agent.projectId, agent.id);
       await appendEvent(trx, agent.projectId, event, payload);
       await appendAudit(trx, agent.projectId, ctx, {
         action: event,
