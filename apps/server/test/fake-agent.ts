@@ -54,6 +54,8 @@ export async function seedAgent(
       manifest_version: 0,
       public_key: randomToken(43, BASE62),
       status: opts.status ?? 'offline',
+      // A paused agent is one an operator paused: the pause lives in paused_at.
+      ...(opts.status === 'paused' ? { paused_at: new Date(), pause_reason: 'seeded paused' } : {}),
     })
     .execute();
   await t.deps.db

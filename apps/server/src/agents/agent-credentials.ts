@@ -8,6 +8,8 @@ export interface AgentIdentity {
   agentId: string;
   projectId: string;
   status: Database['agents']['status'];
+  /** An operator paused the whole agent (`paused_at`), whatever its status says now. */
+  paused: boolean;
 }
 
 /** Issues a credential valid for `ttlSeconds` (database clock); only its SHA-256 is stored. */
@@ -48,11 +50,13 @@ export async function authenticateAgentCredential(
   const row = await db
     .selectFrom('agent_credentials as c')
     .innerJoin('agents as a', 'a.id', 'c.agent_id')
-    .select(['a.id', 'a.project_id', 'a.status'])
+    .select(['a.id', 'a.project_id', 'a.status', 'a.paused_at'])
     .where('c.token_hash', '=', sha256Hex(token))
     .where('c.revoked_at', 'is', null)
     .where('c.expires_at', '>', sql<Date>`now()`)
     .where('a.status', '<>', 'revoked')
     .executeTakeFirst();
-  return row ? { agentId: row.id, projectId: row.project_id, status: row.status } : null;
+  return row
+    ? { agentId: row.id, projectId: row.project_id, status: row.status, paused: row.paused_at !== null }
+    : null;
 }

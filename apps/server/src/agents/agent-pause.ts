@@ -30,8 +30,10 @@ async function bindingOf(trx: Kysely<Database>, agentId: string, workspaceId: st
 }
 
 /**
- * Stops dispatch to the agent (status `paused`), or only for one of its workspaces (the
- * binding's `paused_at`). Running executions finish; the agent gets a `pause` frame.
+ * Stops dispatch to the agent, or only for one of its workspaces (the binding's `paused_at`).
+ * A whole-agent pause is kept in `agents.paused_at` / `pause_reason`, so it outlives a lapsed
+ * lease and reconnects; the status becomes `paused` at once if the agent is online, else when
+ * it next renews its lease. Running executions finish; the agent gets a `pause` frame.
  */
 export async function pauseAgentExec(
   db: Kysely<Database>,
@@ -62,7 +64,12 @@ export async function pauseAgentExec(
       }
       await trx
         .updateTable('agents')
-        .set({ status: 'paused', status_reason: input.reason })
+        .set({
+          paused_at: sql<Date>`coalesce(paused_at, now())`,
+          pause_reason: input.reason,
+          status: sql`CASE WHEN status = 'online' THEN 'paused' ELSE status END`,
+          status_reason: sql`CASE WHEN status IN ('online', 'paused') THEN ${input.reason} ELSE status_reason END`,
+        })
         .where('id', '=', agentId)
         .execute();
     }
@@ -89,9 +96,10 @@ export async function pauseAgentExec(
 }
 
 /**
- * Reverses a pause: of one workspace binding, or of the agent (status back to `online` while
- * its lease is live on the database clock, else `offline`). Resuming what is not paused is a
- * no-op; a draining agent is not resumed (it is on its way out).
+ * Reverses a pause: of one workspace binding, or of the agent (`paused_at` cleared; a `paused`
+ * agent goes back to `online` while its lease is live on the database clock, else `offline`;
+ * an agent paused while offline stays `offline`). Resuming what is not paused is a no-op; a
+ * draining agent is not resumed (it is on its way out).
  */
 export async function resumeAgentExec(
   db: Kysely<Database>,
@@ -117,12 +125,15 @@ export async function resumeAgentExec(
         .execute();
       workspaces = [input.workspace_id];
     } else {
-      if (row.status !== 'paused') return before;
+      if (row.paused_at === null || row.status === 'draining') return before;
       await trx
         .updateTable('agents')
         .set({
-          status: sql`CASE WHEN lease_expires_at > now() THEN 'online' ELSE 'offline' END`,
-          status_reason: null,
+          paused_at: null,
+          pause_reason: null,
+          status: sql`CASE WHEN status <> 'paused' THEN status
+            WHEN lease_expires_at > now() THEN 'online' ELSE 'offline' END`,
+          status_reason: sql`CASE WHEN status = 'paused' THEN NULL ELSE status_reason END`,
         })
         .where('id', '=', agentId)
         .execute();

@@ -61,7 +61,8 @@ export async function toAgents(db: Kysely<Database>, rows: AgentRow[]): Promise<
       region: a.region,
       description: a.description,
       status: a.status,
-      status_reason: a.status_reason,
+      // A paused agent's reason is the operator's; other statuses carry their own.
+      status_reason: a.status === 'paused' ? (a.pause_reason ?? a.status_reason) : a.status_reason,
       max_concurrency: a.max_concurrency,
       in_flight: inFlight.find((x) => x.agent_id === a.id)?.n ?? 0,
       tool_count: tools.find((x) => x.agent_id === a.id)?.n ?? 0,
@@ -80,7 +81,10 @@ export async function toAgent(db: Kysely<Database>, row: AgentRow): Promise<Agen
   return (await toAgents(db, [row]))[0]!;
 }
 
-/** Reads an agent of the project in its API shape (inside a change: the state it commits). */
+/**
+ * Reads an agent of the project in its API shape. Inside the transaction of a change it is the
+ * state the change commits, which is what the change's event carries.
+ */
 export async function getAgent(db: Kysely<Database>, projectId: string, agentId: string): Promise<Agent> {
   return toAgent(db, await getAgentRow(db, projectId, agentId));
 }

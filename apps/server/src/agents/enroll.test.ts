@@ -51,6 +51,7 @@ describe('POST /v1/enroll', () => {
       agentId: cred.agent_id,
       projectId: t.projectId,
       status: 'offline',
+      paused: false,
     });
     expect(await authenticateAgentCredential(t.deps.db, `${cred.credential.slice(0, -1)}x`)).toBeNull();
     expect(await authenticateAgentCredential(t.deps.db, 'garbage')).toBeNull();

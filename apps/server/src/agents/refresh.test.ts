@@ -174,6 +174,7 @@ describe('revoke-credentials and enrolling again', () => {
       agentId: cred.agent_id,
       projectId: t.projectId,
       status: 'offline',
+      paused: false,
     });
     expect(await authenticateAgentCredential(t.deps.db, cred.credential)).toBeNull();
     const row = await t.deps.db

@@ -138,7 +138,7 @@ export function serveAgentChannel(
     agent_id: agent.id,
     lease_ttl_ms: leaseTtlMs(deps),
     lease_renewal_interval_ms: deps.config.leaseRenewalIntervalMs,
-    paused: identity.status === 'paused',
+    paused: identity.paused,
   });
   deps.registry.add(socket);
 }

@@ -21,14 +21,27 @@ export function leaseTtlMs(deps: Pick<AppDeps, 'config'>): number {
 }
 
 /**
- * An agent renewing its lease comes online (or stays paused / draining: those are operator
- * decisions an agent cannot undo), or becomes draining when it says so. A revoked agent is
- * not renewed.
+ * The status an agent renewing its lease gets: a revoked agent stays revoked (it is not
+ * renewed at all); an agent saying it is shutting down, or one an operator drains, is
+ * `draining`; one an operator paused (`paused_at`, kept across lease loss and reconnects) is
+ * `paused`; any other is `online`. Pause and drain are operator decisions an agent cannot undo.
  */
-export function statusAfterRenewal(current: AgentStatus, state: LeaseRenewal['state']): AgentStatus {
+export function statusAfterRenewal(
+  current: AgentStatus,
+  state: LeaseRenewal['state'],
+  paused: boolean,
+): AgentStatus {
   if (current === 'revoked') return 'revoked';
-  if (state === 'draining') return 'draining';
-  return current === 'paused' || current === 'draining' ? current : 'online';
+  if (state === 'draining' || current === 'draining') return 'draining';
+  return paused ? 'paused' : 'online';
+}
+
+/** The event of a status a renewal brought; staying in a status, or online → online, has none. */
+function renewalEvent(before: AgentStatus, after: AgentStatus): string | null {
+  if (after === before) return null;
+  if (after === 'draining') return 'agent.draining';
+  if (after === 'paused') return 'agent.paused';
+  return after === 'online' && before === 'offline' ? 'agent.online' : null;
 }
 
 /**
@@ -51,20 +64,22 @@ export async function renewLease(
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('agents')
-      .select(['status', 'manifest_hash', 'manifest_version'])
+      .select(['status', 'paused_at', 'pause_reason', 'manifest_hash', 'manifest_version'])
       .where('id', '=', agent.id)
       .forUpdate()
       .executeTakeFirst();
     if (!row || row.status === 'revoked') return { renewed: false };
-    const status = statusAfterRenewal(row.status, frame.state);
+    const status = statusAfterRenewal(row.status, frame.state, row.paused_at !== null);
     const statusChanged = status !== row.status;
+    const reasons: Partial<Record<AgentStatus, string | null>> = {
+      draining: 'the agent is shutting down',
+      paused: row.pause_reason,
+    };
     await trx
       .updateTable('agents')
       .set({
         status,
-        ...(statusChanged
-          ? { status_reason: status === 'draining' ? 'the agent is shutting down' : null }
-          : {}),
+        ...(statusChanged ? { status_reason: reasons[status] ?? null } : {}),
         lease_expires_at: sql<Date>`now() + ${ttlMs}::int * interval '1 millisecond'`,
         last_heartbeat_at: sql<Date>`now()`,
         connected_to: deps.instanceId,
@@ -93,12 +108,7 @@ export async function renewLease(
       await recoverUnlisted(trx, agent.id, frame, deps.config.leaseRenewalIntervalMs + opts.waitedMs, ctx);
     }
 
-    const event =
-      status === 'draining' && statusChanged
-        ? 'agent.draining'
-        : status === 'online' && row.status === 'offline'
-          ? 'agent.online'
-          : null;
+    const event = renewalEvent(row.status, status);
     if (event) {
       const payload = await getAgent(trx, agent.projectId, agent.id);
       await appendEvent(trx, agent.projectId, event, payload);

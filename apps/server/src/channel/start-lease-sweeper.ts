@@ -39,7 +39,10 @@ export function startLeaseSweeper(
   };
 }
 
-/** One batch: returns how many agents it took offline. */
+/**
+ * One batch: returns how many agents it took offline. An operator's pause (`paused_at`) is
+ * left alone: a paused agent that comes back renews into `paused`, not `online`.
+ */
 export async function sweepLapsedLeases(deps: Pick<AppDeps, 'db'>): Promise<number> {
   return deps.db.transaction().execute(async (trx) => {
     const lapsed = await sql<{ id: string; project_id: string; previous_status: string }>`

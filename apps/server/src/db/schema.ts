@@ -146,8 +146,12 @@ export interface AgentsTable {
   description: string;
   public_key: string;
   join_key_id: string | null;
+  /** `paused`: holding a lease (not yet swept) with `paused_at` set (see 0003_agent_pause.sql). */
   status: 'online' | 'paused' | 'draining' | 'offline' | 'revoked';
   status_reason: string | null;
+  /** An operator's pause of the whole agent; it survives lease loss and reconnects. */
+  paused_at: Timestamp | null;
+  pause_reason: string | null;
   max_concurrency: number;
   manifest: Json;
   manifest_hash: string | null;
