@@ -35,7 +35,8 @@ export function localRegistrationName(host = hostname()): string {
  * Runs a `xem-agent` beside the server so that `npm start` shows a live fleet. On first start it
  * mints a single-use join key for the default project (bound to its default workspace); later
  * starts reuse the credential the agent saved in its state directory.
- * States: starting → running → (exited unexpectedly) → restarting after a backoff → running;
+ * States: starting → running → (crashed: non-zero exit or signal) → restarting after a backoff →
+ * running; running → (drained, exit 0) → stopped;
  * stop(): stopping (SIGTERM, the agent drains) → stopped.
  */
 export async function startLocalAgent(deps: AppDeps, opts: LocalAgentOptions): Promise<() => Promise<void>> {
@@ -78,6 +79,11 @@ export async function startLocalAgent(deps: AppDeps, opts: LocalAgentOptions): P
     c.on('exit', (code, signal) => {
       child = null;
       if (stopping) return;
+      // Exit 0 is a finished drain (an operator drained it): restarting would undo that.
+      if (code === 0) {
+        opts.log.info('local agent drained and exited; it stays stopped until the server restarts');
+        return;
+      }
       // A run that lasted a while resets the backoff; a crash loop slows down to 30 s.
       backoffMs = Date.now() - startedAt > 60_000 ? 1000 : Math.min(backoffMs * 2, 30_000);
       opts.log.warn({ code, signal, restart_in_ms: backoffMs }, 'local agent exited; restarting');
