@@ -42,11 +42,29 @@ export function serveAgentChannel(
     send(frame: RouterFrame) {
       if (ws.readyState !== ws.OPEN) return false;
       ws.send(JSON.stringify(frame));
+      if (frame.type === 'dispatch') unconfirmed.set(`${frame.execution_id}:${frame.attempt}`, 0);
       return true;
     },
     close(code, reason) {
       ws.close(code, reason);
     },
+  };
+  // Dispatches sent on this connection that the agent has not yet listed as running, with how
+  // many renewals received since omitted them. A renewal the agent sent just before the
+  // dispatch reached it omits it innocently, so only a second omission counts as lost.
+  const unconfirmed = new Map<string, number>();
+  const stillProtected = (frame: Extract<Frame, { type: 'lease_renewal' }>): Set<string> => {
+    const listed = new Set(frame.in_flight.map((f) => `${f.execution_id}:${f.attempt}`));
+    const protect = new Set<string>();
+    for (const [key, omissions] of unconfirmed) {
+      if (listed.has(key)) unconfirmed.delete(key);
+      else if (omissions + 1 >= 2) unconfirmed.delete(key);
+      else {
+        unconfirmed.set(key, omissions + 1);
+        protect.add(key);
+      }
+    }
+    return protect;
   };
   let badInARow = 0;
   // The first renewal of a connection comes before the agent re-sends unacknowledged results,
@@ -79,6 +97,7 @@ export function serveAgentChannel(
         if (ws.readyState !== ws.OPEN) return;
         const outcome = await renewLease(deps, agent, frame, ctx, {
           checkInFlight: renewals > 0,
+          protectedKeys: stillProtected(frame),
           waitedMs: Math.round(performance.now() - receivedAt),
         });
         renewals += 1;

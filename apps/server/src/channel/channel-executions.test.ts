@@ -141,6 +141,36 @@ describe('agent channel with executions', () => {
     await agent.close();
   });
 
+  it('does not take one renewal that crossed the dispatch as proof the work is lost', async () => {
+    const manifest = { tools: [tool('chan-crossed', true)] };
+    const agent = await renewingAgent(manifest);
+    agent.silence();
+    const id = await start('chan-crossed');
+    await agent.next('dispatch');
+    const renew = () =>
+      agent.send({
+        type: 'lease_renewal',
+        in_flight: [],
+        manifest_hash: manifestHash(manifest),
+        manifest_version: 1,
+      });
+    // Older than the grace, and still omitted once: a renewal sent before the dispatch arrived.
+    await new Promise((r) => setTimeout(r, 1300));
+    renew();
+    await agent.next('lease_ack');
+    const row = await t.deps.db
+      .selectFrom('executions')
+      .select(['status', 'attempt'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'dispatched', attempt: 1 });
+    // A second omission means the agent really does not have it.
+    renew();
+    await agent.next('lease_ack');
+    expect(await agent.next('dispatch')).toMatchObject({ execution_id: id, attempt: 2 });
+    await agent.close();
+  });
+
   it('accepts a result re-sent after reconnecting, though the first renewal no longer lists it', async () => {
     const agent = await renewingAgent({ tools: [tool('chan-resend', true)] });
     const id = await start('chan-resend');

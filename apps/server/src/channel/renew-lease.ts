@@ -58,6 +58,8 @@ export async function renewLease(
     checkInFlight: boolean;
     /** How long the frame waited in this process before being handled. */
     waitedMs: number;
+    /** `execution_id:attempt` of dispatches too fresh to call lost though unlisted. */
+    protectedKeys?: ReadonlySet<string>;
   },
 ): Promise<RenewalOutcome> {
   const ttlMs = leaseTtlMs(deps);
@@ -105,7 +107,14 @@ export async function renewLease(
     }
 
     if (opts.checkInFlight) {
-      await recoverUnlisted(trx, agent.id, frame, deps.config.leaseRenewalIntervalMs + opts.waitedMs, ctx);
+      await recoverUnlisted(
+        trx,
+        agent.id,
+        frame,
+        deps.config.leaseRenewalIntervalMs + opts.waitedMs,
+        opts.protectedKeys ?? new Set(),
+        ctx,
+      );
     }
 
     const event = renewalEvent(row.status, status);
@@ -127,16 +136,18 @@ export async function renewLease(
 /**
  * Work the router dispatched to this agent more than one renewal interval before the frame
  * arrived (a dispatch frame may have crossed the renewal) that the agent no longer lists as
- * running is lost: it is recovered like a lost agent's.
+ * running is lost: it is recovered like a lost agent's. Dispatches sent on this connection
+ * are spared until a second renewal omits them (`protectedKeys`).
  */
 async function recoverUnlisted(
   trx: Kysely<Database>,
   agentId: string,
   frame: LeaseRenewal,
   graceMs: number,
+  protectedKeys: ReadonlySet<string>,
   ctx: AuditContext,
 ): Promise<void> {
-  const listed = new Set(frame.in_flight.map((f) => `${f.execution_id}:${f.attempt}`));
+  const listed = new Set([...frame.in_flight.map((f) => `${f.execution_id}:${f.attempt}`), ...protectedKeys]);
   const dispatched = await trx
     .selectFrom('executions')
     .select(['id', 'attempt'])
