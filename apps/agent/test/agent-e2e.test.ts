@@ -5,7 +5,7 @@ import type { Agent, ExecutionDetail, ExecutionStatus } from '@xem/protocol';
 import { REPO_BUNDLES_DIR } from '../src/config';
 import { tempDirs } from '../src/test-helpers';
 import { startAgentProcess, type AgentProcess } from './start-agent';
-import { startServer, type StartedServer } from './start-server';
+import { startServer, type StartedServer } from '../../../test-support/start-server';
 
 /**
  * The real server process, real `xem-agent` processes and real tools, talking over HTTP and the
@@ -98,11 +98,13 @@ async function startAgent(
 
 beforeAll(async () => {
   server = await startServer({
-    XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
-    XEM_DISPATCH_POLL_INTERVAL_MS: '100',
-    XEM_LOCAL_AGENT: 'false',
-    // Short-lived credentials, so agents refresh them (at two thirds, ~7 s) during the run.
-    XEM_AGENT_CREDENTIAL_TTL_SECONDS: '10',
+    env: {
+      XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
+      XEM_DISPATCH_POLL_INTERVAL_MS: '100',
+      XEM_LOCAL_AGENT: 'false',
+      // Short-lived credentials, so agents refresh them (at two thirds, ~7 s) during the run.
+      XEM_AGENT_CREDENTIAL_TTL_SECONDS: '10',
+    },
   });
   const tokenRes = await fetch(`${server.baseUrl}/v1/auth/token`, {
     method: 'POST',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../test/buffer-io';
-import { freePort } from '../test/start-server';
+import { freePort } from '../../../test-support/start-server';
 import { runCli } from './run-cli';
 
 let home: string;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from './start-server';
+import { REPO_ROOT } from '../../../test-support/start-server';
 
 const BIN = join(REPO_ROOT, 'apps/cli/bin/xeroctl.mjs');
 

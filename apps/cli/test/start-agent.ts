@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './start-server';
+import { REPO_ROOT } from '../../../test-support/start-server';
 
 export interface StartedAgent {
   output(): string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_TEST_TIMEOUT_MS, runXeroctl, type CliResult } from './run-xeroctl';
 import { startAgent, type StartedAgent } from './start-agent';
-import { startServer, type StartedServer } from './start-server';
+import { startServer, type StartedServer } from '../../../test-support/start-server';
 
 let server: StartedServer;
 let home: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_TEST_TIMEOUT_MS, runXeroctl, type CliResult } from './run-xeroctl';
-import { freePort, REPO_ROOT, startServer, type StartedServer } from './start-server';
+import { freePort, REPO_ROOT, startServer, type StartedServer } from '../../../test-support/start-server';
 
 const KEY_RE = /^xero_default_[0-9A-Za-z]{43}$/;
 

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export interface StartedServer {
   baseUrl: string;
@@ -50,9 +50,9 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
   const port = await freePort();
   const adminEmail = 'admin@example.test';
   const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'xem-cli-e2e-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'xem-e2e-'));
   const pgUrl = process.env.DATABASE_URL;
-  const dbName = `xem_cli_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const dbName = `xem_e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
