@@ -150,6 +150,26 @@ describe('agent frames', () => {
     expect(logs).toEqual([]);
   });
 
+  it('queues work the agent refused as busy again, even for a tool that is not idempotent', async () => {
+    const a = await agentWith(['busy-tool'], { tools: [tool('busy-tool', { idempotent: false })] });
+    const [id] = await queue('busy-tool');
+    await dispatchPass(t.deps);
+    const who = { agentId: a.id, projectId: t.projectId };
+    const busy = result(id!, 1, {
+      outcome: 'failed',
+      exit_code: null,
+      stdout: '',
+      error: { code: 'agent_busy', message: 'at the concurrency limit' },
+    });
+    expect(await handleExecutionFrame(t.deps, who, busy)).toEqual({
+      type: 'result_ack',
+      execution_id: id,
+      attempt: 1,
+    });
+    await dispatchPass(t.deps);
+    expect(await executionRow(t, id!)).toMatchObject({ status: 'dispatched', attempt: 2 });
+  });
+
   it('a duplicate result is acknowledged again and changes nothing', async () => {
     const a = await agentWith(['dup']);
     const [id] = await queue('dup');

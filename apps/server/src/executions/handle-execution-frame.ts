@@ -131,14 +131,21 @@ async function storeResult(
     truncated: frame.truncated,
     exit_code: frame.exit_code,
   };
-  if (frame.outcome === 'abandoned') {
+  const busy = frame.outcome === 'failed' && frame.error?.code === 'agent_busy';
+  if (frame.outcome === 'abandoned' || busy) {
     await trx
       .updateTable('execution_attempts')
       .set(output)
       .where('execution_id', '=', row.id)
       .where('attempt', '=', row.attempt)
       .execute();
-    await recoverExecution(trx, row, 'the agent abandoned the run', ctx, 'abandoned');
+    await recoverExecution(
+      trx,
+      row,
+      busy ? 'the agent was at its concurrency limit' : 'the agent abandoned the run',
+      ctx,
+      busy ? 'agent_busy' : 'abandoned',
+    );
     return;
   }
   const to: ExecutionStatus = frame.outcome;

@@ -63,13 +63,17 @@ export async function recoverExecution(
   row: ExecutionRow,
   reason: string,
   ctx: AuditContext = SYSTEM_CONTEXT,
-  code: 'agent_lost' | 'abandoned' = 'agent_lost',
+  code: 'agent_lost' | 'abandoned' | 'agent_busy' = 'agent_lost',
 ): Promise<ChangedExecution | null> {
   let to: ExecutionStatus;
   let message: string;
   if (row.cancel_requested_at) {
     to = 'cancelled';
     message = `${reason}; the execution had been asked to cancel`;
+  } else if (code === 'agent_busy') {
+    // The tool never started, so running it again is safe whatever its idempotency.
+    to = 'queued';
+    message = `${reason}; the tool did not start and the execution is queued again`;
   } else if (row.idempotent && row.attempt < row.max_attempts) {
     to = 'queued';
     message = `${reason}; attempt ${row.attempt} of ${row.max_attempts} ended, the tool is idempotent and will run again`;
