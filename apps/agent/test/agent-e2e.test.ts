@@ -254,7 +254,13 @@ describe(`xem-agent against the real server`, () => {
     b.proc.child.kill('SIGKILL');
     const done = await finished(created.id, 30_000);
     expect(done.status).toBe('ambiguous');
-  }, 60_000);
+    // An operator decides to run it again: a new attempt on a live agent.
+    const r = await startAgent('agent-retry');
+    await api('POST', exec(`/executions/${created.id}/retry`));
+    const retried = await finished(created.id, 30_000);
+    expect(retried).toMatchObject({ status: 'completed', attempt: 2, agent_id: r.agent.id });
+    r.proc.child.kill('SIGKILL');
+  }, 90_000);
 
   it('SIGTERM drains: running work finishes while the lease is still renewed, then the agent exits 0', async () => {
     const c = await startAgent('agent-c', { XEM_SHUTDOWN_GRACE_SECONDS: '20' });
