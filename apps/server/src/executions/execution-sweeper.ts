@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../app-deps';
+import { startBatchSweeper } from '../loops/start-batch-sweeper';
 import { SYSTEM_CONTEXT } from '../audit/audit-context';
 import { notifyAgent, notifyDispatch } from '../channel/notify-agent';
 import { changeExecutionStatus } from './change-execution-status';
@@ -18,26 +19,13 @@ export function startExecutionSweeper(
   deps: Pick<AppDeps, 'db' | 'config'>,
   log?: Pick<FastifyBaseLogger, 'error'>,
 ): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> = Promise.resolve();
-
-  const tick = async () => {
-    try {
-      let swept = BATCH;
-      while (!stopped && swept === BATCH) swept = await sweepOverdueExecutions(deps);
-    } catch (err) {
-      log?.error({ err }, 'execution timeout sweep failed; retrying at the next interval');
-    }
-    if (!stopped) timer = setTimeout(() => (running = tick()), deps.config.dispatchPollIntervalMs);
-  };
-  timer = setTimeout(() => (running = tick()), deps.config.dispatchPollIntervalMs);
-
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  return startBatchSweeper({
+    name: 'execution timeout sweep',
+    intervalMs: deps.config.dispatchPollIntervalMs,
+    batchSize: BATCH,
+    sweepBatch: () => sweepOverdueExecutions(deps),
+    log,
+  });
 }
 
 /** One batch: returns how many executions it timed out. */
