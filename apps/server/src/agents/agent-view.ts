@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Agent } from '@xem/protocol';
+import type { Agent, ListQuery } from '@xem/protocol';
 import type { AgentsTable, Database } from '../db/schema';
 import { notFound } from '../http/app-error';
+import { decodeCursor, keysetAfter, pageOf } from '../http/keyset-cursor';
 
 export type AgentRow = Selectable<AgentsTable>;
 
@@ -89,13 +90,22 @@ export async function getAgent(db: Kysely<Database>, projectId: string, agentId:
   return toAgent(db, await getAgentRow(db, projectId, agentId));
 }
 
-export async function listAgents(db: Kysely<Database>, projectId: string): Promise<Agent[]> {
+/** Agents of the project by registration name (registration_name, id), one keyset page. */
+export async function listAgents(
+  db: Kysely<Database>,
+  projectId: string,
+  q: ListQuery,
+): Promise<{ data: Agent[]; next_cursor: string | null }> {
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'text_id');
   const rows = await db
     .selectFrom('agents')
     .selectAll()
     .where('project_id', '=', projectId)
+    .$if(after !== null, (b) => b.where(keysetAfter(['registration_name', 'id'], after!, 'text_id', 'asc')))
     .orderBy('registration_name')
     .orderBy('id')
+    .limit(q.limit + 1)
     .execute();
-  return toAgents(db, rows);
+  const page = pageOf(rows, q.limit, (r) => [r.registration_name, r.id]);
+  return { data: await toAgents(db, page.rows), next_cursor: page.next_cursor };
 }

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Agent, AgentPauseRequest, AgentResumeRequest, listOf, UpdateAgentRequest } from '@xem/protocol';
+import {
+  Agent,
+  AgentPauseRequest,
+  AgentResumeRequest,
+  ListQuery,
+  listOf,
+  UpdateAgentRequest,
+} from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { actorOf } from '../http/request-context';
 import { pauseAgentExec, resumeAgentExec } from './agent-pause';
@@ -27,10 +34,11 @@ export function agentsRoutes(
   const one = `${base}/:agent_id`;
   const schema = { params: AgentParams, response: { 200: Agent }, tags };
 
-  r.get(base, { config, schema: { response: { 200: listOf(Agent) }, tags } }, async (req) => ({
-    data: await listAgents(deps.db, projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    base,
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(Agent) }, tags } },
+    async (req) => listAgents(deps.db, projectOf(req), req.query),
+  );
 
   r.get(one, { config, schema }, async (req) => getAgent(deps.db, projectOf(req), req.params.agent_id));
 

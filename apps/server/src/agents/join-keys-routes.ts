@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreatedJoinKey, CreateJoinKeyRequest, JoinKey, listOf } from '@xem/protocol';
+import { CreatedJoinKey, CreateJoinKeyRequest, JoinKey, ListQuery, listOf } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { actorOf } from '../http/request-context';
 import { createJoinKey, listJoinKeys, revokeJoinKey } from './join-keys-service';
@@ -23,10 +23,11 @@ export function joinKeysRoutes(
   const tags = [prefix.startsWith('/ops') ? 'ops' : 'management'];
   const base = `${prefix}/join-keys`;
 
-  r.get(base, { config, schema: { response: { 200: listOf(JoinKey) }, tags } }, async (req) => ({
-    data: await listJoinKeys(deps.db, projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    base,
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(JoinKey) }, tags } },
+    async (req) => listJoinKeys(deps.db, projectOf(req), req.query),
+  );
 
   r.post(
     base,

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { CreatedJoinKey, CreateJoinKeyRequest, JoinKey } from '@xem/protocol';
+import type { CreatedJoinKey, CreateJoinKeyRequest, JoinKey, ListQuery } from '@xem/protocol';
 import type { z } from 'zod';
 import type { Database, JoinKeysTable } from '../db/schema';
 import { notFound } from '../http/app-error';
+import { decodeCursor, keysetAfter, microsText, pageOf } from '../http/keyset-cursor';
 import { assertOwner, type Actor } from '../http/principal';
 import { newId } from '../ids';
 import { recordChange } from '../workspaces/record-change';
@@ -30,16 +31,26 @@ function toJoinKey(k: JoinKeyRow): JoinKey {
   };
 }
 
-export async function listJoinKeys(db: Kysely<Database>, projectId: string): Promise<JoinKey[]> {
+/** Join keys of the project, newest first (created_at DESC, id DESC), one keyset page. */
+export async function listJoinKeys(
+  db: Kysely<Database>,
+  projectId: string,
+  q: ListQuery,
+): Promise<{ data: JoinKey[]; next_cursor: string | null }> {
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'time_id');
   const rows = await db
     .selectFrom('join_keys')
     .selectAll()
     .select(activeExpr.as('active'))
+    .select(microsText('created_at').as('created_us'))
     .where('project_id', '=', projectId)
+    .$if(after !== null, (b) => b.where(keysetAfter(['created_at', 'id'], after!, 'time_id', 'desc')))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
+    .limit(q.limit + 1)
     .execute();
-  return rows.map(toJoinKey);
+  const page = pageOf(rows, q.limit, (r) => [r.created_us, r.id]);
+  return { data: page.rows.map(toJoinKey), next_cursor: page.next_cursor };
 }
 
 /** Mints a join key; the secret is returned once and only its SHA-256 is kept. */

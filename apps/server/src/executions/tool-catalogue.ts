@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import { RISK_ORDER, type Risk, type Tool } from '@xem/protocol';
+import { RISK_ORDER, type ListQuery, type Risk, type Tool } from '@xem/protocol';
 import type { Database } from '../db/schema';
+import { decodeCursor, keysetAfter, pageOf } from '../http/keyset-cursor';
 
 /**
  * The project's tool catalogue: the union of the manifests of its agents that are not revoked.
@@ -8,7 +9,12 @@ import type { Database } from '../db/schema';
  * idempotent and MCP-visible only if every agent says so); description, domain and params come
  * from the first agent by registration name, so the answer is stable.
  */
-export async function listTools(db: Kysely<Database>, projectId: string, name?: string): Promise<Tool[]> {
+export async function listTools(
+  db: Kysely<Database>,
+  projectId: string,
+  names?: readonly string[],
+): Promise<Tool[]> {
+  if (names !== undefined && names.length === 0) return [];
   const rows = await db
     .selectFrom('agent_tools as t')
     .innerJoin('agents as a', 'a.id', 't.agent_id')
@@ -27,7 +33,7 @@ export async function listTools(db: Kysely<Database>, projectId: string, name?: 
     ])
     .where('a.project_id', '=', projectId)
     .where('a.status', '!=', 'revoked')
-    .$if(name !== undefined, (q) => q.where('t.name', '=', name!))
+    .$if(names !== undefined, (q) => q.where('t.name', 'in', names!))
     .orderBy('t.name')
     .orderBy('a.registration_name')
     .execute();
@@ -72,7 +78,37 @@ export async function listTools(db: Kysely<Database>, projectId: string, name?: 
 }
 
 export async function findTool(db: Kysely<Database>, projectId: string, name: string): Promise<Tool | null> {
-  return (await listTools(db, projectId, name))[0] ?? null;
+  return (await listTools(db, projectId, [name]))[0] ?? null;
+}
+
+/**
+ * One keyset page of the catalogue, by tool name (unique in the catalogue, so the cursor is the
+ * `text` key of the last name): the page's names first, then their tools.
+ */
+export async function listToolsPage(
+  db: Kysely<Database>,
+  projectId: string,
+  q: ListQuery,
+): Promise<{ data: Tool[]; next_cursor: string | null }> {
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'text');
+  const names = await db
+    .selectFrom('agent_tools as t')
+    .innerJoin('agents as a', 'a.id', 't.agent_id')
+    .select('t.name')
+    .distinct()
+    .where('a.project_id', '=', projectId)
+    .where('a.status', '!=', 'revoked')
+    .$if(after !== null, (b) => b.where(keysetAfter(['t.name'], after!, 'text', 'asc')))
+    .orderBy('t.name')
+    .limit(q.limit + 1)
+    .execute();
+  const page = pageOf(names, q.limit, (r) => [r.name]);
+  const data = await listTools(
+    db,
+    projectId,
+    page.rows.map((r) => r.name),
+  );
+  return { data, next_cursor: page.next_cursor };
 }
 
 function stricterRisk(a: Risk, b: Risk): Risk {

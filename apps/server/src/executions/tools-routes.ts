@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listOf, Tool } from '@xem/protocol';
+import { ListQuery, listOf, Tool } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { AppError } from '../http/app-error';
-import { findTool, listTools } from './tool-catalogue';
+import { findTool, listToolsPage } from './tool-catalogue';
 
 const ToolParams = z.object({ name: z.string().min(1).max(64) });
 
@@ -19,10 +19,11 @@ export function toolsRoutes(
   const config = { scope: 'execution' as const };
   const tags = ['exec'];
 
-  r.get(base, { config, schema: { response: { 200: listOf(Tool) }, tags } }, async (req) => ({
-    data: await listTools(deps.db, projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    base,
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(Tool) }, tags } },
+    async (req) => listToolsPage(deps.db, projectOf(req), req.query),
+  );
 
   r.get(
     `${base}/:name`,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiKey, CreatedKey, CreateKeyRequest, listOf, RotateKeyRequest } from '@xem/protocol';
+import { ApiKey, CreatedKey, CreateKeyRequest, ListQuery, listOf, RotateKeyRequest } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { actorOf } from '../http/request-context';
 import { createKey, listKeys, revokeKey, rotateKey } from './keys-service';
@@ -22,10 +22,11 @@ export function keysRoutes(
   const config = { scope: 'management' as const };
   const tags = [base.startsWith('/ops') ? 'ops' : 'management'];
 
-  r.get(base, { config, schema: { response: { 200: listOf(ApiKey) }, tags } }, async (req) => ({
-    data: await listKeys(deps.db, actorOf(req), projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    base,
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(ApiKey) }, tags } },
+    async (req) => listKeys(deps.db, actorOf(req), projectOf(req), req.query),
+  );
 
   r.post(
     base,

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ApiKey, CreatedKey, CreateKeyRequest, Scope } from '@xem/protocol';
+import type { ApiKey, CreatedKey, CreateKeyRequest, ListQuery, Scope } from '@xem/protocol';
 import type { ApiKeysTable, Database } from '../db/schema';
 import { appendAudit } from '../audit/append-audit';
 import { AppError, notFound } from '../http/app-error';
+import { decodeCursor, keysetAfter, microsText, pageOf } from '../http/keyset-cursor';
 import { assertOwner, type Actor } from '../http/principal';
 import { newId } from '../ids';
 import { mintKey } from './key-format';
@@ -51,17 +52,28 @@ async function getKey(db: Kysely<Database>, projectId: string, keyId: string, lo
   return row;
 }
 
-export async function listKeys(db: Kysely<Database>, actor: Actor, projectId: string): Promise<ApiKey[]> {
+/** API keys of the project, newest first (created_at DESC, id DESC), one keyset page. */
+export async function listKeys(
+  db: Kysely<Database>,
+  actor: Actor,
+  projectId: string,
+  q: ListQuery,
+): Promise<{ data: ApiKey[]; next_cursor: string | null }> {
   assertOwner(actor, 'list API keys');
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'time_id');
   const rows = await db
     .selectFrom('api_keys')
     .selectAll()
     .select(activeExpr.as('active'))
+    .select(microsText('created_at').as('created_us'))
     .where('project_id', '=', projectId)
+    .$if(after !== null, (b) => b.where(keysetAfter(['created_at', 'id'], after!, 'time_id', 'desc')))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
+    .limit(q.limit + 1)
     .execute();
-  return rows.map(toApiKey);
+  const page = pageOf(rows, q.limit, (r) => [r.created_us, r.id]);
+  return { data: page.rows.map(toApiKey), next_cursor: page.next_cursor };
 }
 
 /** Inserts a key for `userId`; the secret is returned once and only its hash is kept. */

@@ -5,6 +5,7 @@ import {
   AddMemberRequest,
   AddMemberResponse,
   Invitation,
+  ListQuery,
   listOf,
   Member,
   SetRoleRequest,
@@ -44,10 +45,11 @@ export function membersRoutes(
     invitationTtlHours: deps.config.invitationTtlHours,
   };
 
-  r.get(`${base}/members`, { config, schema: { response: { 200: listOf(Member) }, tags } }, async (req) => ({
-    data: await listMembers(deps.db, projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    `${base}/members`,
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(Member) }, tags } },
+    async (req) => listMembers(deps.db, projectOf(req), req.query),
+  );
 
   r.post(
     `${base}/members`,
@@ -73,11 +75,8 @@ export function membersRoutes(
 
   r.get(
     `${base}/invitations`,
-    { config, schema: { response: { 200: listOf(Invitation) }, tags } },
-    async (req) => ({
-      data: await listInvitations(deps.db, actorOf(req), projectOf(req)),
-      next_cursor: null,
-    }),
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(Invitation) }, tags } },
+    async (req) => listInvitations(deps.db, actorOf(req), projectOf(req), req.query),
   );
 
   r.delete(

@@ -1,9 +1,17 @@
 import { sql, type Kysely } from 'kysely';
-import type { AddMemberRequest, AddMemberResponse, Invitation, Member, ProjectRole } from '@xem/protocol';
+import type {
+  AddMemberRequest,
+  AddMemberResponse,
+  Invitation,
+  ListQuery,
+  Member,
+  ProjectRole,
+} from '@xem/protocol';
 import type { Database } from '../db/schema';
 import { appendAudit } from '../audit/append-audit';
 import { appendEvent } from '../events/append-event';
 import { AppError, notFound } from '../http/app-error';
+import { decodeCursor, keysetAfter, microsText, pageOf } from '../http/keyset-cursor';
 import { assertOwner, type Actor } from '../http/principal';
 import type { PasswordHasher } from '../identity/password';
 import { findUserByEmail, insertUser } from '../identity/users';
@@ -17,22 +25,35 @@ export interface MembersDeps {
   invitationTtlHours: number;
 }
 
-export async function listMembers(db: Kysely<Database>, projectId: string): Promise<Member[]> {
+/** Members of the project, oldest first (created_at, user_id), one keyset page. */
+export async function listMembers(
+  db: Kysely<Database>,
+  projectId: string,
+  q: ListQuery,
+): Promise<{ data: Member[]; next_cursor: string | null }> {
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'time_id');
   const rows = await db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .select(microsText('m.created_at').as('created_us'))
     .where('m.project_id', '=', projectId)
+    .$if(after !== null, (b) => b.where(keysetAfter(['m.created_at', 'm.user_id'], after!, 'time_id', 'asc')))
     .orderBy('m.created_at')
     .orderBy('m.user_id')
+    .limit(q.limit + 1)
     .execute();
-  return rows.map((r) => ({
-    user_id: r.user_id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    joined_at: r.created_at.toISOString(),
-  }));
+  const page = pageOf(rows, q.limit, (r) => [r.created_us, r.user_id]);
+  return {
+    data: page.rows.map((r) => ({
+      user_id: r.user_id,
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      joined_at: r.created_at.toISOString(),
+    })),
+    next_cursor: page.next_cursor,
+  };
 }
 
 async function getMember(db: Kysely<Database>, projectId: string, userId: string): Promise<Member> {
@@ -275,18 +296,26 @@ export async function listInvitations(
   db: Kysely<Database>,
   actor: Actor,
   projectId: string,
-): Promise<Invitation[]> {
+  q: ListQuery,
+): Promise<{ data: Invitation[]; next_cursor: string | null }> {
   assertOwner(actor, 'list invitations');
+  // Newest first; the id breaks ties so that the keyset order is total.
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'time_id');
   const rows = await db
     .selectFrom('invitations')
     .selectAll()
+    .select(microsText('created_at').as('created_us'))
     .where('project_id', '=', projectId)
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
+    .$if(after !== null, (b) => b.where(keysetAfter(['created_at', 'id'], after!, 'time_id', 'desc')))
     .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
     .execute();
-  return rows.map(toInvitation);
+  const page = pageOf(rows, q.limit, (r) => [r.created_us, r.id]);
+  return { data: page.rows.map(toInvitation), next_cursor: page.next_cursor };
 }
 
 export async function revokeInvitation(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   BindAgentRequest,
   CreateWorkspaceRequest,
+  ListQuery,
   listOf,
   PauseRequest,
   UpdateWorkspaceRequest,
@@ -34,10 +35,11 @@ export function workspacesRoutes(
   const base = `${prefix}/workspaces`;
   const one = `${base}/:workspace_id`;
 
-  r.get(base, { config, schema: { response: { 200: listOf(Workspace) }, tags } }, async (req) => ({
-    data: await listWorkspaces(deps.db, projectOf(req)),
-    next_cursor: null,
-  }));
+  r.get(
+    base,
+    { config, schema: { querystring: ListQuery, response: { 200: listOf(Workspace) }, tags } },
+    async (req) => listWorkspaces(deps.db, projectOf(req), req.query),
+  );
 
   r.post(
     base,

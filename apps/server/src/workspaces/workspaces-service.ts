@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { CreateWorkspaceRequest, UpdateWorkspaceRequest, Workspace } from '@xem/protocol';
+import type { CreateWorkspaceRequest, ListQuery, UpdateWorkspaceRequest, Workspace } from '@xem/protocol';
 import type { z } from 'zod';
 import type { Database } from '../db/schema';
 import { AppError } from '../http/app-error';
+import { decodeCursor, keysetAfter, microsText, pageOf } from '../http/keyset-cursor';
 import { assertOwner, type Actor } from '../http/principal';
 import { newId } from '../ids';
 import { recordChange } from './record-change';
@@ -23,15 +24,25 @@ function nameTaken(name: string): AppError {
   );
 }
 
-export async function listWorkspaces(db: Kysely<Database>, projectId: string): Promise<Workspace[]> {
+/** Workspaces of the project, oldest first (created_at, id), one keyset page. */
+export async function listWorkspaces(
+  db: Kysely<Database>,
+  projectId: string,
+  q: ListQuery,
+): Promise<{ data: Workspace[]; next_cursor: string | null }> {
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'time_id');
   const rows = await db
     .selectFrom('workspaces')
     .selectAll()
+    .select(microsText('created_at').as('created_us'))
     .where('project_id', '=', projectId)
+    .$if(after !== null, (b) => b.where(keysetAfter(['created_at', 'id'], after!, 'time_id', 'asc')))
     .orderBy('created_at')
     .orderBy('id')
+    .limit(q.limit + 1)
     .execute();
-  return toWorkspaces(db, rows);
+  const page = pageOf(rows, q.limit, (r) => [r.created_us, r.id]);
+  return { data: await toWorkspaces(db, page.rows), next_cursor: page.next_cursor };
 }
 
 export async function createWorkspace(
