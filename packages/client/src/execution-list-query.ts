@@ -19,7 +19,10 @@ export interface ExecutionListQuery {
   until?: string | undefined;
 }
 
-/** Paging of the plain list routes (workspaces, join keys, agents, tools). */
+/**
+ * Paging of the plain list routes (API keys, members, invitations, workspaces, join keys, agents,
+ * tools); `cursor` is the `next_cursor` of the previous page.
+ */
 export interface PageQuery {
   limit?: number | undefined;
   cursor?: string | undefined;

@@ -137,6 +137,19 @@ describe('XemClient fleet routes', () => {
     expect(`${last().method} ${last().url}`).toBe('DELETE /proj_1/v1/management/workspaces/ws_2');
   });
 
+  it('pages the key, member and invitation lists with limit and cursor', async () => {
+    const c = client();
+    answer({ data: [], next_cursor: null });
+    await c.listKeys({ limit: 2, cursor: 'abc' });
+    expect(`${last().method} ${last().url}`).toBe('GET /proj_1/v1/management/keys?limit=2&cursor=abc');
+    await c.listMembers({ limit: 3 });
+    expect(last().url).toBe('/proj_1/v1/management/project/members?limit=3');
+    await c.listInvitations({ cursor: 'xyz' });
+    expect(last().url).toBe('/proj_1/v1/management/project/invitations?cursor=xyz');
+    await c.listKeys();
+    expect(last().url).toBe('/proj_1/v1/management/keys');
+  });
+
   it('maps join key and agent calls', async () => {
     const c = client();
     const jk = {

@@ -94,8 +94,13 @@ export class XemClient {
     return this.call({ method: 'GET', path: '/v1/auth/whoami', schema: WhoAmI });
   }
 
-  async listKeys(): Promise<List<ApiKey>> {
-    return this.call({ method: 'GET', path: this.mgmt('/keys'), schema: listOf(ApiKey) });
+  async listKeys(query: PageQuery = {}): Promise<List<ApiKey>> {
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/keys'),
+      query: { ...query },
+      schema: listOf(ApiKey),
+    });
   }
 
   async createKey(body: z.input<typeof CreateKeyRequest>): Promise<CreatedKey> {
@@ -116,8 +121,13 @@ export class XemClient {
     return this.call({ method: 'POST', path: this.mgmt(`/keys/${seg(keyId)}/revoke`), schema: ApiKey });
   }
 
-  async listMembers(): Promise<List<Member>> {
-    return this.call({ method: 'GET', path: this.mgmt('/project/members'), schema: listOf(Member) });
+  async listMembers(query: PageQuery = {}): Promise<List<Member>> {
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/project/members'),
+      query: { ...query },
+      schema: listOf(Member),
+    });
   }
 
   /** A known e-mail becomes a member; an unknown one gets an invitation with a one-time URL. */
@@ -139,8 +149,13 @@ export class XemClient {
     return this.call({ method: 'DELETE', path: this.mgmt(`/project/members/${seg(userId)}`), schema: Ok });
   }
 
-  async listInvitations(): Promise<List<Invitation>> {
-    return this.call({ method: 'GET', path: this.mgmt('/project/invitations'), schema: listOf(Invitation) });
+  async listInvitations(query: PageQuery = {}): Promise<List<Invitation>> {
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/project/invitations'),
+      query: { ...query },
+      schema: listOf(Invitation),
+    });
   }
 
   async revokeInvitation(invitationId: string): Promise<{ ok: true }> {
