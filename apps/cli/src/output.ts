@@ -52,6 +52,11 @@ export class Printer {
     return this.format === 'json';
   }
 
+  /** Whether stdout is a terminal (a person reads it) rather than a pipe. */
+  get isTty(): boolean {
+    return this.io.stdout.isTTY;
+  }
+
   json(value: unknown): void {
     this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }

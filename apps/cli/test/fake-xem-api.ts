@@ -30,6 +30,8 @@ interface StoredExecution {
 export interface FakeXemApi {
   baseUrl: string;
   seen: SeenRequest[];
+  /** The most rows a list page holds whatever `limit` asks (the real server's is 500). */
+  paging: { maxPage: number };
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   };
   const executions = new Map<string, StoredExecution>();
   const seen: SeenRequest[] = [];
+  const paging = { maxPage: 500 };
 
   const server = createServer((req, res) => {
     let raw = '';
@@ -89,7 +92,13 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
           user: { id: 'usr_1', email: 'a@x.test', role: 'owner', is_admin: true },
         });
       }
-      const list = <T>(data: T[]) => send(200, { data, next_cursor: null });
+      // Pages by offset; the cursor is the offset of the next row, as text.
+      const list = <T>(data: T[]) => {
+        const limit = Math.min(Number(url.searchParams.get('limit') ?? 50), paging.maxPage);
+        const start = Number(url.searchParams.get('cursor') ?? 0);
+        const next = start + limit < data.length ? String(start + limit) : null;
+        return send(200, { data: data.slice(start, start + limit), next_cursor: next });
+      };
       const wsOf = (id: string) => workspaces.find((w) => w.id === id);
       if (route === 'GET /proj_1/v1/management/workspaces') return list(workspaces);
       if (route === 'POST /proj_1/v1/management/workspaces') {
@@ -219,6 +228,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
+    paging,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }

@@ -1,23 +1,22 @@
 import { Command } from 'commander';
 import type { Deps, MakeDeps } from '../../deps';
 import { intInRange } from '../../flag-parsers';
+import { fetchPages, noteMore, type PageOptions } from '../../list-pages';
 import { formatDurationMs } from './execution-columns';
 
-export interface ToolsOptions {
-  limit?: number | undefined;
-  after?: string | undefined;
-}
+export type ToolsOptions = PageOptions;
 
 export function command(make: MakeDeps): Command {
   return new Command('tools')
     .description("List the tools the project's agents offer")
-    .option('--limit <n>', 'tools per page, 1-500', intInRange(1, 500))
-    .option('--after <cursor>', 'the next page: the cursor printed by the previous one')
+    .option('--limit <n>', 'tools per page, 1-500; without it every page is fetched', intInRange(1, 500))
+    .option('--after <cursor>', 'start after this cursor (printed as "more: --after …" by a --limit page)')
     .action(async (opts: ToolsOptions, cmd: Command) => run(opts, make(cmd)));
 }
 
 export async function run(opts: ToolsOptions, deps: Deps): Promise<void> {
-  const page = await (await deps.projectClient()).listTools({ limit: opts.limit, cursor: opts.after });
+  const client = await deps.projectClient();
+  const page = await fetchPages(opts, (q) => client.listTools(q));
   deps.out.list(
     page.data,
     [
@@ -32,5 +31,5 @@ export async function run(opts: ToolsOptions, deps: Deps): Promise<void> {
     page,
     'No tools: no agent with a tool manifest is enrolled (see "xeroctl agents join-keys create").',
   );
-  if (page.next_cursor && !deps.out.isJson) deps.out.note(`More tools: add --after ${page.next_cursor}`);
+  noteMore(deps.out, page);
 }

@@ -84,4 +84,52 @@ describe('workspaces', () => {
     });
     expect(fields(u.out)).toMatchObject({ AGENTS: '' });
   });
+
+  it('--limit fetches one page and, on a terminal, says how to get the next', async () => {
+    const tty = await cli.run(['workspaces', 'list', '--limit', '1'], { tty: true });
+    expect(tty.out).toContain('ws_1');
+    expect(tty.out).not.toContain('ws_2');
+    expect(tty.err).toContain('more: --after 1');
+    expect(last().query.get('limit')).toBe('1');
+
+    const piped = await cli.run(['workspaces', 'list', '--limit', '1']);
+    expect(
+      piped.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['ws_1']);
+    expect(piped.err).toBe('');
+
+    const next = await cli.run(['workspaces', 'list', '--limit', '1', '--after', '1'], { tty: true });
+    expect(last().query.get('cursor')).toBe('1');
+    expect(next.out).toContain('ws_2');
+    expect(next.out).not.toContain('ws_1');
+    // Earlier tests created more workspaces, so there is a third page.
+    expect(next.err).toContain('more: --after 2');
+    expect((await cli.run(['workspaces', 'list', '--limit', '0'])).code).toBe(2);
+  });
+
+  it('without --limit fetches every page', async () => {
+    cli.api.paging.maxPage = 1;
+    try {
+      const before = cli.api.seen.length;
+      const r = await cli.run(['workspaces', 'list'], { tty: true });
+      const pages = cli.api.seen.slice(before).filter((s) => s.path === '/proj_1/v1/management/workspaces');
+      expect(pages.length).toBeGreaterThanOrEqual(2);
+      expect(pages.map((p) => p.query.get('cursor'))).toEqual([
+        null,
+        ...pages.slice(1).map((_, i) => String(i + 1)),
+      ]);
+      expect(r.out).toContain('ws_1');
+      expect(r.out).toContain('ws_2');
+      expect(r.err).not.toContain('more:');
+      const json = await cli.run(['-o', 'json', 'workspaces', 'list']);
+      const all = JSON.parse(json.out) as { data: { id: string }[]; next_cursor: string | null };
+      expect(all.data.map((w) => w.id).slice(0, 2)).toEqual(['ws_1', 'ws_2']);
+      expect(all.next_cursor).toBeNull();
+    } finally {
+      cli.api.paging.maxPage = 500;
+    }
+  });
 });

@@ -1,23 +1,22 @@
 import { Command } from 'commander';
 import type { Deps, MakeDeps } from '../../../deps';
 import { intInRange } from '../../../flag-parsers';
+import { fetchPages, noteMore, type PageOptions } from '../../../list-pages';
 import { JOIN_KEY_COLUMNS } from './join-key-columns';
 
-export interface ListOptions {
-  limit?: number | undefined;
-  after?: string | undefined;
-}
+export type ListOptions = PageOptions;
 
 export function command(make: MakeDeps): Command {
   return new Command('list')
     .description('List the join keys of the project')
-    .option('--limit <n>', 'join keys per page, 1-500', intInRange(1, 500))
-    .option('--after <cursor>', 'the next page: the cursor printed by the previous one')
+    .option('--limit <n>', 'join keys per page, 1-500; without it every page is fetched', intInRange(1, 500))
+    .option('--after <cursor>', 'start after this cursor (printed as "more: --after …" by a --limit page)')
     .action(async (opts: ListOptions, cmd: Command) => run(opts, make(cmd)));
 }
 
 export async function run(opts: ListOptions, deps: Deps): Promise<void> {
-  const page = await (await deps.projectClient()).listJoinKeys({ limit: opts.limit, cursor: opts.after });
+  const client = await deps.projectClient();
+  const page = await fetchPages(opts, (q) => client.listJoinKeys(q));
   deps.out.list(page.data, JOIN_KEY_COLUMNS, page, 'No join keys.');
-  if (page.next_cursor && !deps.out.isJson) deps.out.note(`More join keys: add --after ${page.next_cursor}`);
+  noteMore(deps.out, page);
 }
