@@ -25,6 +25,30 @@ export interface MembersDeps {
   invitationTtlHours: number;
 }
 
+function membersQuery(db: Kysely<Database>, projectId: string) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+    .where('m.project_id', '=', projectId);
+}
+
+function toMember(r: {
+  user_id: string;
+  email: string;
+  name: string;
+  role: ProjectRole;
+  created_at: Date;
+}): Member {
+  return {
+    user_id: r.user_id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    joined_at: r.created_at.toISOString(),
+  };
+}
+
 /** Members of the project, oldest first (created_at, user_id), one keyset page. */
 export async function listMembers(
   db: Kysely<Database>,
@@ -32,51 +56,21 @@ export async function listMembers(
   q: ListQuery,
 ): Promise<{ data: Member[]; next_cursor: string | null }> {
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor, 'time_id');
-  const rows = await db
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+  const rows = await membersQuery(db, projectId)
     .select(microsText('m.created_at').as('created_us'))
-    .where('m.project_id', '=', projectId)
     .$if(after !== null, (b) => b.where(keysetAfter(['m.created_at', 'm.user_id'], after!, 'time_id', 'asc')))
     .orderBy('m.created_at')
     .orderBy('m.user_id')
     .limit(q.limit + 1)
     .execute();
   const page = pageOf(rows, q.limit, (r) => [r.created_us, r.user_id]);
-  return {
-    data: page.rows.map((r) => ({
-      user_id: r.user_id,
-      email: r.email,
-      name: r.name,
-      role: r.role,
-      joined_at: r.created_at.toISOString(),
-    })),
-    next_cursor: page.next_cursor,
-  };
+  return { data: page.rows.map(toMember), next_cursor: page.next_cursor };
 }
 
 async function getMember(db: Kysely<Database>, projectId: string, userId: string): Promise<Member> {
-  const m = (await listMembersWhere(db, projectId, userId))[0];
-  if (!m) throw notFound('member', userId);
-  return m;
-}
-
-async function listMembersWhere(db: Kysely<Database>, projectId: string, userId: string): Promise<Member[]> {
-  const rows = await db
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
-    .where('m.project_id', '=', projectId)
-    .where('m.user_id', '=', userId)
-    .execute();
-  return rows.map((r) => ({
-    user_id: r.user_id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    joined_at: r.created_at.toISOString(),
-  }));
+  const row = await membersQuery(db, projectId).where('m.user_id', '=', userId).executeTakeFirst();
+  if (!row) throw notFound('member', userId);
+  return toMember(row);
 }
 
 /**
