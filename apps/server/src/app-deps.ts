@@ -3,6 +3,7 @@ import type { ChannelRegistry } from './channel/channel-registry';
 import type { Config } from './config';
 import type { Listen } from './db/listen';
 import type { Database } from './db/schema';
+import type { EventHub } from './events/event-hub';
 import type { PasswordHasher } from './identity/password';
 
 /** Everything a route needs, built once in main.ts (or a test) and passed down. */
@@ -14,6 +15,8 @@ export interface AppDeps {
   listen: Listen;
   /** Agents whose channel ends on this process. */
   registry: ChannelRegistry;
+  /** Fans new events out to this process's streams and webhook fan-out. */
+  hub: EventHub;
   /** Identifies this server process among replicas (agents.connected_to). */
   instanceId: string;
   /** False until migrations ran and background loops started; /readyz answers 503 until then. */

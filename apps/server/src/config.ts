@@ -47,6 +47,20 @@ const EnvSchema = z.object({
   XEM_EXECUTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   XEM_DISPATCH_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(2000),
   XEM_LOCAL_AGENT: bool.default(true),
+  XEM_EVENTS_DELIVERY: z.enum(['signal', 'poll']).default('signal'),
+  XEM_STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  XEM_STREAM_HEARTBEAT_POLLS: z.coerce.number().int().min(1).max(1000).default(15),
+  XEM_STREAM_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  XEM_STREAM_RETRY_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  XEM_STREAM_MAX_PER_USER: z.coerce.number().int().min(1).max(10_000).default(10),
+  XEM_STREAM_MAX_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(10),
+  XEM_STREAM_MAX_BUFFER_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(1_048_576),
+  XEM_STREAM_AUTH_CHECK_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  XEM_EVENTS_RETENTION_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(86_400),
+  XEM_WEBHOOKS_ALLOW_HTTP_LOOPBACK: bool.default(false),
+  XEM_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  XEM_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  XEM_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   XEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   XEROTIER_APPROVAL_LINK_SECRET: secret32.optional(),
 });
@@ -89,6 +103,31 @@ export interface Config {
   dispatchPollIntervalMs: number;
   /** `npm start` also runs a local agent enrolled into the default workspace. */
   localAgent: boolean;
+  events: {
+    /** `signal`: streams wake on a database notification, with the poll as backstop; `poll`: the poll only. */
+    delivery: 'signal' | 'poll';
+    pollIntervalMs: number;
+    /** A heartbeat is sent every this many poll intervals. */
+    heartbeatPolls: number;
+    maxLifetimeSeconds: number;
+    retryMs: number;
+    maxStreamsPerUser: number;
+    maxStreamsPerKey: number;
+    /** A stream whose unsent output exceeds this is closed as a slow reader. */
+    maxBufferBytes: number;
+    /** How often open streams re-check their session, key and membership. */
+    authCheckIntervalMs: number;
+    /** Events older than this are pruned; a resume from before it gets a resync marker. */
+    retentionSeconds: number;
+  };
+  webhooks: {
+    /** Dev only: allow http:// endpoints on loopback addresses. */
+    allowHttpLoopback: boolean;
+    maxAttempts: number;
+    timeoutMs: number;
+    /** First retry delay; each further retry doubles it (with jitter), capped at one hour. */
+    retryBaseMs: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   approvalLinkSecret: string | undefined;
 }
@@ -141,6 +180,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     executionMaxAttempts: e.XEM_EXECUTION_MAX_ATTEMPTS,
     dispatchPollIntervalMs: e.XEM_DISPATCH_POLL_INTERVAL_MS,
     localAgent: e.XEM_LOCAL_AGENT,
+    events: {
+      delivery: e.XEM_EVENTS_DELIVERY,
+      pollIntervalMs: e.XEM_STREAM_POLL_INTERVAL_MS,
+      heartbeatPolls: e.XEM_STREAM_HEARTBEAT_POLLS,
+      maxLifetimeSeconds: e.XEM_STREAM_MAX_LIFETIME_SECONDS,
+      retryMs: e.XEM_STREAM_RETRY_MS,
+      maxStreamsPerUser: e.XEM_STREAM_MAX_PER_USER,
+      maxStreamsPerKey: e.XEM_STREAM_MAX_PER_KEY,
+      maxBufferBytes: e.XEM_STREAM_MAX_BUFFER_BYTES,
+      authCheckIntervalMs: e.XEM_STREAM_AUTH_CHECK_INTERVAL_MS,
+      retentionSeconds: e.XEM_EVENTS_RETENTION_SECONDS,
+    },
+    webhooks: {
+      allowHttpLoopback: e.XEM_WEBHOOKS_ALLOW_HTTP_LOOPBACK,
+      maxAttempts: e.XEM_WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: e.XEM_WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.XEM_WEBHOOK_RETRY_BASE_MS,
+    },
     logLevel: e.XEM_LOG_LEVEL,
     approvalLinkSecret: e.XEROTIER_APPROVAL_LINK_SECRET,
   };

@@ -9,6 +9,7 @@ import { startFleetLoops } from './channel/start-fleet-loops';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDb } from './db/client';
 import { migrate } from './db/migrate';
+import { EventHub } from './events/event-hub';
 import { bootstrapAdmin } from './identity/bootstrap-admin';
 import { createPasswordHasher } from './identity/password';
 import { randomToken } from './ids';
@@ -53,6 +54,11 @@ async function main(): Promise<void> {
     hasher,
     listen: database.listen,
     registry: new ChannelRegistry(),
+    hub: new EventHub(database.db, database.listen, {
+      delivery: config.events.delivery,
+      pollIntervalMs: config.events.pollIntervalMs,
+      log,
+    }),
     instanceId: `${hostname()}-${process.pid}-${randomToken(6)}`,
     isReady: () => ready,
   };
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
       await stopLocalAgent();
       await stopFleetLoops();
       await app.close();
+      await deps.hub.close();
       await database.close();
     } finally {
       clearTimeout(force);

@@ -9,6 +9,7 @@ import type { AppDeps } from '../src/app-deps';
 import { loadConfig } from '../src/config';
 import type { Db } from '../src/db/client';
 import { bootstrapAdmin } from '../src/identity/bootstrap-admin';
+import { EventHub } from '../src/events/event-hub';
 import { createPasswordHasher } from '../src/identity/password';
 import { insertUser } from '../src/identity/users';
 import { insertKey } from '../src/keys/keys-service';
@@ -50,6 +51,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     hasher,
     listen: database.listen,
     registry: new ChannelRegistry(),
+    hub: new EventHub(database.db, database.listen, {
+      delivery: config.events.delivery,
+      pollIntervalMs: config.events.pollIntervalMs,
+    }),
     instanceId: `test-${randomToken(8)}`,
   };
   const app = await buildApp(deps, { logger: false });
@@ -61,6 +66,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     projectId: boot.projectId!,
     close: async () => {
       await app.close();
+      await deps.hub.close();
       await database.close();
     },
   };

@@ -35,6 +35,9 @@ export const ErrorCode = z.enum([
   'approval_confirm_mismatch',
   'approver_not_authorized',
   'stale_attempt',
+  'too_many_streams',
+  'invalid_header',
+  'webhook_url_not_allowed',
   'service_unavailable',
   'internal_error',
 ]);

@@ -8,3 +8,4 @@ export * from './tools';
 export * from './enrollment';
 export * from './executions';
 export * from './agent-frames';
+export * from './events';

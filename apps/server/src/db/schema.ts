@@ -83,6 +83,12 @@ export interface EventsTable {
   created_at: Generated<Date>;
 }
 
+export interface EventRetentionTable {
+  singleton: Generated<boolean>;
+  pruned_through: Generated<string>;
+  pruned_at: Date | null;
+}
+
 export interface AuditLogTable {
   project_id: string;
   seq: string;
@@ -275,6 +281,7 @@ export interface Database {
   login_throttles: LoginThrottlesTable;
   api_keys: ApiKeysTable;
   events: EventsTable;
+  event_retention: EventRetentionTable;
   audit_log: AuditLogTable;
   audit_heads: AuditHeadsTable;
   schema_migrations: SchemaMigrationsTable;

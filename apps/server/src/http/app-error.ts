@@ -30,6 +30,9 @@ const DEFAULTS: Partial<Record<ErrorCode, { status: number; type: ErrorType }>> 
   exec_tool_not_found: { status: 404, type: 'not_found_error' },
   tool_executor_unavailable: { status: 503, type: 'server_error' },
   stale_attempt: { status: 409, type: 'conflict_error' },
+  too_many_streams: { status: 429, type: 'rate_limit_error' },
+  invalid_header: { status: 400, type: 'invalid_request_error' },
+  webhook_url_not_allowed: { status: 400, type: 'invalid_request_error' },
   service_unavailable: { status: 503, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
 };
