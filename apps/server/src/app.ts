@@ -11,6 +11,8 @@ import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
+import { StreamRegistry } from './events/stream-registry';
+import { opsStreamRoute, publicStreamRoutes } from './events/stream-routes';
 import { executionsRoutes } from './executions/executions-routes';
 import { toolsRoutes } from './executions/tools-routes';
 import { agentConnectRoute } from './channel/agent-connect-route';
@@ -138,8 +140,13 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   agentConnectRoute(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Open event streams of this process; they end (telling clients to reconnect) before the server closes.
+  const streams = new StreamRegistry(deps.db, config, app.log);
+  app.addHook('preClose', async () => streams.closeAll('shutdown'));
+
   await app.register(async (ops) => {
     registerOpsAuth(ops, deps);
+    opsStreamRoute(ops, deps, streams);
     opsSessionRoutes(ops, deps);
     await ops.register(async (form) => invitationPageRoutes(form, deps));
     keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
@@ -160,6 +167,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
+    publicStreamRoutes(project, deps, streams, keyProject);
   });
 
   return app;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { csv, ExecutionStatus } from './executions';
+import { Risk } from './fleet';
 
 /**
  * Event names on the wire. Internally every state change appends one row of the `events` table
@@ -139,3 +141,27 @@ export interface SseEvent {
   id: string | null;
   data: string;
 }
+
+const Id = z.string().min(1).max(64);
+/** An event id as sent in `id:` and accepted back in Last-Event-ID (or `?last_event_id=`). */
+export const EventId = z.string().regex(/^\d{1,19}$/, 'must be an event id (digits)');
+
+/** Filters of `GET /:project_id/v1/exec/executions/stream`; each takes one value or a comma list. */
+export const ExecutionStreamQuery = z.object({
+  workspace: csv(Id).optional(),
+  tool: csv(Id).optional(),
+  status: csv(ExecutionStatus).optional(),
+  risk: csv(Risk).optional(),
+  agent: csv(Id).optional(),
+  last_event_id: EventId.optional(),
+});
+export type ExecutionStreamQuery = z.infer<typeof ExecutionStreamQuery>;
+
+/** Filters of `GET /:project_id/v1/exec/approvals/stream` (status is the approval's status). */
+export const ApprovalStreamQuery = ExecutionStreamQuery.extend({
+  status: csv(z.string().regex(/^[a-z_]{1,32}$/)).optional(),
+});
+export type ApprovalStreamQuery = z.infer<typeof ApprovalStreamQuery>;
+
+/** `GET /ops/stream` takes only a resume point (EventSource cannot set Last-Event-ID on its first connect). */
+export const OpsStreamQuery = z.object({ last_event_id: EventId.optional() });

@@ -86,7 +86,8 @@ export const CreateExecutionRequest = z.object({
 });
 export type CreateExecutionRequest = z.infer<typeof CreateExecutionRequest>;
 
-const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+/** A query parameter holding one value or a comma-separated list of them. */
+export const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .max(500)
