@@ -78,6 +78,12 @@ export class CommittedReader {
       this.cursor = id;
       expected = id + 1n;
     }
+    if (this.waiting && this.waiting.xids.length === 0) {
+      // Nothing was in flight at the read: the missing ids were rolled back; skip them now.
+      this.holesThrough = this.waiting.maxSeen;
+      this.waiting = null;
+      return out.concat(await this.next(limit));
+    }
     return out;
   }
 
