@@ -61,11 +61,11 @@ export async function serveEventStream(
 
   let closed = false;
   let unsubscribe = (): void => {};
-  let lifetime: NodeJS.Timeout | undefined;
   let replaying = true;
   let lastSent = spec.lastEventId ?? 0n;
   let polls = 0;
   const queued: StoredEvent[] = [];
+  const lifetime = setTimeout(() => finish('max_lifetime'), config.events.maxLifetimeSeconds * 1000);
 
   /**
    * Writes, or gives up on a reader that stopped keeping up: more unread output than the cap for
@@ -143,7 +143,6 @@ export async function serveEventStream(
     unsubscribe();
     return;
   }
-  lifetime = setTimeout(() => finish('max_lifetime'), config.events.maxLifetimeSeconds * 1000);
 
   const connected: StreamConnected = {
     connection_id: `conn_${randomToken(16)}`,
