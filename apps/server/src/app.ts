@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps';
+import { approvalsRoutes } from './approvals/approvals-routes';
 import { agentsRoutes } from './agents/agents-routes';
 import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
@@ -155,6 +156,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     workspacesRoutes(ops, deps, '/ops/api', activeProjectOf);
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
+    toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
+    executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
+    approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
   });
 
   await app.register(async (project) => {
@@ -167,6 +171,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
+    approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);
     publicStreamRoutes(project, deps, streams, keyProject);
   });
 

@@ -221,3 +221,9 @@ export const OutboxMessage = z.object({
   sent_at: Timestamp.nullable(),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
+
+/** `GET …/approvals/:id`: the approval plus whether the caller may decide it, and if not why. */
+export const ApprovalDetail = Approval.extend({
+  viewer: z.object({ can_decide: z.boolean(), reason: z.string().nullable() }),
+});
+export type ApprovalDetail = z.infer<typeof ApprovalDetail>;

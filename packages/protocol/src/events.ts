@@ -27,6 +27,8 @@ export const OX_EVENT_NAMES = [
   'ox.approval.decided',
   'ox.approval.escalated',
   'ox.approval.timed_out',
+  'ox.approval.cancelled',
+  'ox.approval.invalidated',
   'ox.agent.enrolled',
   'ox.agent.online',
   'ox.agent.offline',
@@ -64,6 +66,8 @@ export const X_EXEC_APPROVAL_EVENT_NAMES = [
   'x_exec.approval.decided',
   'x_exec.approval.escalated',
   'x_exec.approval.timed_out',
+  'x_exec.approval.cancelled',
+  'x_exec.approval.invalidated',
 ] as const;
 
 /** Connection frames of both public streams. */

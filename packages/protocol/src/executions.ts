@@ -37,6 +37,8 @@ export const Execution = z.object({
   error: ExecutionError.nullable(),
   timeout_ms: z.number().int(),
   created_by: z.object({ user_id: z.string().nullable(), key_id: z.string().nullable() }),
+  /** The approval this execution waits for (or waited for), if its risk needed one. */
+  approval_id: z.string().nullable(),
   created_at: Timestamp,
   dispatched_at: Timestamp.nullable(),
   finished_at: Timestamp.nullable(),

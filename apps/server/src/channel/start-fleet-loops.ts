@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../app-deps';
+import { startApprovalSweeper } from '../approvals/approval-sweeper';
 import { startDispatcher } from '../executions/dispatcher';
 import { startExecutionSweeper } from '../executions/execution-sweeper';
 import { startAgentControl } from './start-agent-control';
@@ -17,7 +18,14 @@ export async function startFleetLoops(
   const stopLeaseSweeper = startLeaseSweeper(deps, log);
   const stopExecutionSweeper = startExecutionSweeper(deps, log);
   const stopDispatcher = startDispatcher(deps, log);
+  const stopApprovalSweeper = startApprovalSweeper(deps, null, log);
   return async () => {
-    await Promise.all([stopDispatcher(), stopExecutionSweeper(), stopLeaseSweeper(), stopControl()]);
+    await Promise.all([
+      stopDispatcher(),
+      stopExecutionSweeper(),
+      stopLeaseSweeper(),
+      stopControl(),
+      stopApprovalSweeper(),
+    ]);
   };
 }

@@ -55,7 +55,8 @@ export function executionsRoutes(
     async (req, reply) => {
       const p = principalOf(req);
       const ctx = auditContext(req);
-      const source: ExecutionSource = req.body.source ?? (ctx.via === 'cli' ? 'cli' : 'api');
+      const source: ExecutionSource =
+        req.body.source ?? (ctx.via === 'cli' || ctx.via === 'dashboard' ? ctx.via : 'api');
       const created = await createExecution(deps.db, settings, {
         projectId: projectOf(req),
         body: req.body,

@@ -27,6 +27,10 @@ const PROJECT_ROUTES = [
   'GET /:project_id/v1/exec/executions/:execution_id/raw',
   'GET /:project_id/v1/exec/executions/stream',
   'GET /:project_id/v1/exec/approvals/stream',
+  'GET /:project_id/v1/exec/approvals',
+  'GET /:project_id/v1/exec/approvals/:approval_id',
+  'POST /:project_id/v1/exec/approvals/:approval_id/approve',
+  'POST /:project_id/v1/exec/approvals/:approval_id/reject',
   'GET /:project_id/v1/exec/tools',
   'GET /:project_id/v1/exec/tools/:name',
   'POST /:project_id/v1/exec/executions',
@@ -80,6 +84,7 @@ interface Side {
   agentId: string;
   joinKeyId: string;
   executionId: string;
+  approvalId: string;
 }
 
 let t: TestApp;
@@ -123,6 +128,27 @@ async function side(): Promise<Side> {
       bundle: 'test',
     })
     .execute();
+  await t.deps.db
+    .insertInto('agent_tools')
+    .values({
+      agent_id: agent.agent_id,
+      name: 'cross-risky',
+      description: 'a destructive tool',
+      risk: 'destructive',
+      domain: 'general',
+      timeout_ms: 1000,
+      idempotent: true,
+      mcp_visible: true,
+      params: JSON.stringify({ type: 'object' }),
+      bundle: 'test',
+    })
+    .execute();
+  const risky = await t.app.inject({
+    method: 'POST',
+    url: `/${p.id}/v1/exec/executions`,
+    headers: bearer(created.key),
+    payload: { workspace: 'default', tool: 'cross-risky', args: {}, queue: true },
+  });
   const execution = await t.app.inject({
     method: 'POST',
     url: `/${p.id}/v1/exec/executions`,
@@ -141,6 +167,7 @@ async function side(): Promise<Side> {
     agentId: agent.agent_id,
     joinKeyId: joinKey.join_key.id,
     executionId: execution.json<{ id: string }>().id,
+    approvalId: risky.json<{ approval_id: string }>().approval_id,
   };
 }
 
@@ -163,6 +190,7 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':agent_id', target.agentId)
     .replace(':join_key_id', target.joinKeyId)
     .replace(':execution_id', target.executionId)
+    .replace(':approval_id', target.approvalId)
     .replace(':name', 'cross-tool');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
@@ -320,6 +348,25 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     for (const c of cases(a, b, '/ops/api', '/ops/api')) {
       const res = await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload);
       expectError(res, 404, 'not_found');
+    }
+    expect(await snapshot(b)).toEqual(before);
+  });
+
+  it("another project's executions and approvals, by the API and by the dashboard", async () => {
+    const before = await snapshot(b);
+    const exec = (base: string) => [
+      { method: 'GET', url: `${base}/executions/${b.executionId}` },
+      { method: 'POST', url: `${base}/executions/${b.executionId}/cancel` },
+      { method: 'GET', url: `${base}/approvals/${b.approvalId}` },
+      { method: 'POST', url: `${base}/approvals/${b.approvalId}/approve`, payload: {} },
+      { method: 'POST', url: `${base}/approvals/${b.approvalId}/reject`, payload: {} },
+    ];
+    for (const c of exec(`/${a.id}/v1/exec`)) {
+      const res = await t.app.inject({ ...c, method: c.method as 'POST', headers: bearer(a.key) });
+      expectError(res, 404, 'not_found');
+    }
+    for (const c of exec('/ops/api')) {
+      expectError(await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload), 404, 'not_found');
     }
     expect(await snapshot(b)).toEqual(before);
   });
