@@ -1,6 +1,7 @@
 import type { SseEvent } from '@xem/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { XemApiError } from '../xem-api-error';
+import { XemConnectionError } from '../xem-connection-error';
 import { openEventStream, type EventStream, type EventStreamOptions } from './open-event-stream';
 import {
   beginStream,
@@ -98,7 +99,22 @@ describe('openEventStream', () => {
     // Base from the server's retry: (20 ms), with jitter in its upper half.
     expect(gap.retryInMs).toBeGreaterThanOrEqual(10);
     expect(gap.retryInMs).toBeLessThanOrEqual(20);
-    expect(gap.error).toBeInstanceOf(Error);
+    expect(gap.error?.message).toMatch(/^lost the stream from http:\/\/127\.0\.0\.1:\d+: /);
+  });
+
+  it('keeps trying a server it cannot reach, as a connection error', async () => {
+    const gone = await startSseTestServer(() => {});
+    await gone.close();
+    const statuses: StreamStatus[] = [];
+    stream = openEventStream<SseEvent>({
+      url: gone.url,
+      decode: (e) => e,
+      onStatus: (s) => statuses.push(s),
+      retryMs: 10,
+    });
+    await vi.waitFor(() => expect(statuses.map((s) => s.state)).toContain('offline'));
+    expect(statuses[1]!.error).toBeInstanceOf(XemConnectionError);
+    expect(statuses[1]!.error!.message).toContain('ECONNREFUSED');
   });
 
   it('resumes after the id it was given from the start', async () => {

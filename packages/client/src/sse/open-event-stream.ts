@@ -1,7 +1,7 @@
 import { StreamClosing, StreamConnected, type SseEvent } from '@xem/protocol';
 import { errorFromResponse } from '../error-from-response';
 import { XemApiError } from '../xem-api-error';
-import { XemConnectionError } from '../xem-connection-error';
+import { describeCause, XemConnectionError } from '../xem-connection-error';
 import { AsyncQueue } from './async-queue';
 import { parseEventData } from './parse-event-data';
 import { reconnectDelayMs, retryAfterMs } from './reconnect-delay';
@@ -215,9 +215,11 @@ class EventStreamConnection<T> implements EventStream<T> {
     } catch (err) {
       if (this.stop.signal.aborted) return { kind: 'stopped' };
       const error =
-        stalledMs === null
-          ? new XemConnectionError(url.origin, err)
-          : new Error(`no data from ${url.origin} for ${stalledMs} ms (heartbeat missed); reconnecting`);
+        stalledMs !== null
+          ? new Error(`no data from ${url.origin} for ${stalledMs} ms (heartbeat missed)`)
+          : wentLive
+            ? new Error(`lost the stream from ${url.origin}: ${describeCause(err)}`, { cause: err })
+            : new XemConnectionError(url.origin, err);
       return { kind: 'retry', error, wentLive, immediate: false, retryAfterMs: null };
     } finally {
       clearTimeout(timer);
