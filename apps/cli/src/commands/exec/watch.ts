@@ -46,7 +46,7 @@ export function command(make: MakeDeps): Command {
     .option('--tool <names>', 'only these tools, comma-separated')
     .option(
       '--status <list>',
-      `only events leaving executions in these statuses, comma-separated: ${ExecutionStatus.options.join(', ')}`,
+      `only events after which the execution is in one of these statuses, comma-separated: ${ExecutionStatus.options.join(', ')}`,
       enumList(ExecutionStatus.options),
     )
     .option(
