@@ -116,7 +116,7 @@ describe('exec watch', () => {
         'exec',
         'watch',
         '--workspace',
-        'default,prod',
+        'default,ws_9',
         '--status',
         'failed,completed',
         '--risk',
@@ -128,8 +128,9 @@ describe('exec watch', () => {
     );
     await untilStreaming(before);
     const query = Object.fromEntries(streamRequests().at(-1)!.query);
+    // Workspace names become ids (the stream filters on ids); an id is sent as it is.
     expect(query).toEqual({
-      workspace: 'default,prod',
+      workspace: 'ws_1,ws_9',
       status: 'failed,completed',
       risk: 'read',
       tool: 'slow',

@@ -2,7 +2,6 @@ import {
   XemApiError,
   type ExecutionStreamEvent,
   type StreamStatus,
-  type XemClient,
   type XExecExecutionEventName,
 } from '@xem/client';
 import { Execution, ExecutionStatus, Risk } from '@xem/protocol';
@@ -11,6 +10,7 @@ import { UsageError } from '../../cli-error';
 import type { Deps, MakeDeps } from '../../deps';
 import { enumList } from '../../flag-parsers';
 import { formatEventJson, formatEventLine, type WatchedEvent } from './event-line';
+import { resolveWorkspaceId } from '../workspaces/resolve-workspace';
 import { finishExecution } from './finish-execution';
 import { TERMINAL_STATUSES } from './poll-execution';
 
@@ -42,7 +42,10 @@ export function command(make: MakeDeps): Command {
     )
     .argument('[id]', 'same as --execution <id>')
     .option('--execution <id>', 'follow this execution (exe_…) and exit when it ends')
-    .option('--workspace <ids|names>', 'only these workspaces, comma-separated')
+    .option(
+      '--workspace <ids|names>',
+      'only these workspaces, comma-separated (names are looked up: management scope)',
+    )
     .option('--tool <names>', 'only these tools, comma-separated')
     .option(
       '--status <list>',
@@ -132,7 +135,15 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
     }
   };
 
-  const stream = streamFor(client, opts, onEvent, onStatus);
+  // The stream filters on workspace ids; people type names.
+  const workspaces =
+    opts.workspace === undefined
+      ? undefined
+      : await Promise.all(splitList(opts.workspace).map((w) => resolveWorkspaceId(client, w)));
+  const stream = client.streamExecutions(
+    { workspace: workspaces, tool: opts.tool, status: opts.status, risk: opts.risk, agent: opts.agent },
+    { onEvent, onStatus },
+  );
   const stopListening = deps.io.onInterrupt(() => stream.close());
   try {
     await stream.done;
@@ -143,14 +154,11 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   if (ended) finishExecution(deps, ended);
 }
 
-function streamFor(
-  client: XemClient,
-  opts: WatchOptions,
-  onEvent: (e: ExecutionStreamEvent) => void,
-  onStatus: (s: StreamStatus) => void,
-) {
-  const { workspace, tool, status, risk, agent } = opts;
-  return client.streamExecutions({ workspace, tool, status, risk, agent }, { onEvent, onStatus });
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function describeRetry(s: StreamStatus): string {
