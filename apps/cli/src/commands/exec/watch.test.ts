@@ -141,7 +141,7 @@ describe('exec watch', () => {
     io.interrupt();
     const r = await watching;
     expect(r.code).toBe(0);
-    expect(r.err).toBe('');
+    expect(r.err).toBe('watch: connected, following executions (Ctrl-C to stop)\n');
     // A terminal gets padded columns, times to the second.
     expect(r.out.split('\n')[1]).toMatch(
       new RegExp(
@@ -169,7 +169,7 @@ describe('exec watch', () => {
     const r = await watching;
     expect(r.code).toBe(0);
     expect(lines(r.out).map((l) => l[1])).toEqual(['x_exec.execution.started', 'x_exec.execution.completed']);
-    expect(r.err).toMatch(/^watch: reconnecting in \d\.\ds: /);
+    expect(r.err.split('\n')[1]).toMatch(/^watch: reconnecting in \d\.\ds: lost the stream from http/);
     expect(r.err).toContain(`watch: live again (resumed after event ${first})`);
   });
 

@@ -127,7 +127,8 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
 
   const onStatus = (s: StreamStatus) => {
     if (s.state === 'live') {
-      if (wasLive)
+      if (!wasLive) deps.out.note(`watch: connected, following ${target ?? 'executions'} (Ctrl-C to stop)`);
+      else
         deps.out.note(`watch: live again${s.lastEventId ? ` (resumed after event ${s.lastEventId})` : ''}`);
       wasLive = true;
     } else if (s.state === 'reconnecting' || s.state === 'offline') {
