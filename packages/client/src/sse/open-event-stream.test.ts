@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { SseEvent } from '@xem/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { XemApiError } from '../xem-api-error';
@@ -267,6 +268,14 @@ describe('openEventStream', () => {
     await vi.waitFor(() => expect(server.requests[0]!.closedAtMs).not.toBeNull());
     await sleep(100);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('lets go of the caller signal once closed another way', async () => {
+    const page = new AbortController();
+    await open((_req, res) => errorReply(res, 401, 'invalid_api_key'), { signal: page.signal });
+    expect(getEventListeners(page.signal, 'abort')).toHaveLength(1);
+    await stream!.done.catch(() => {});
+    expect(getEventListeners(page.signal, 'abort')).toHaveLength(0);
   });
 
   it('stops while waiting to reconnect when closed', async () => {

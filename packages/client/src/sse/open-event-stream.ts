@@ -76,6 +76,11 @@ type Attempt =
       retryAfterMs: number | null;
     };
 
+/**
+ * States (StreamStatus.state): connecting → live; live → reconnecting (dropped, silent, closing
+ * with reconnect) → live again; failed attempts in a row → reconnecting, then offline; any state →
+ * closed (caller, or an error retrying cannot fix). Only one connection is open at a time.
+ */
 class EventStreamConnection<T> implements EventStream<T> {
   readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -89,6 +94,7 @@ class EventStreamConnection<T> implements EventStream<T> {
   private retryMs: number;
   private serverHeartbeatMs: number | null = null;
   private failures = 0;
+  private readonly onCallerAbort = () => this.stop.abort();
 
   constructor(private readonly options: EventStreamOptions<T>) {
     this.done = new Promise<void>((resolve, reject) => {
@@ -106,9 +112,8 @@ class EventStreamConnection<T> implements EventStream<T> {
       failures: 0,
       retryInMs: null,
     };
-    const signal = options.signal;
-    if (signal?.aborted) this.stop.abort();
-    else signal?.addEventListener('abort', () => this.stop.abort(), { once: true });
+    if (options.signal?.aborted) this.stop.abort();
+    else options.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
     // Start after the caller holds the handle, so its callbacks may refer to it.
     queueMicrotask(() => void this.run());
   }
@@ -317,6 +322,8 @@ class EventStreamConnection<T> implements EventStream<T> {
     if (this.current.state === 'closed') return;
     this.fatal = error;
     this.stop.abort();
+    // A long-lived caller signal must not keep a listener per stream it ever opened.
+    this.options.signal?.removeEventListener('abort', this.onCallerAbort);
     this.setStatus({ state: 'closed', error, retryInMs: null });
     for (const queue of this.queues) queue.end(error);
     this.queues.clear();
