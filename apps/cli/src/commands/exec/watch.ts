@@ -80,6 +80,8 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   let ended: Execution | null = null;
   let failure: unknown = null;
   let wasLive = false;
+  /** The stream is over (Ctrl-C, an end, an error): a read still in flight must not print. */
+  let over = false;
 
   const print = (e: WatchedEvent) =>
     deps.out.line(json ? formatEventJson(e) : formatEventLine(e, new Date().toISOString(), deps.out.isTty));
@@ -94,10 +96,12 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   const readTarget = async (id: string) => {
     try {
       const current = await client.getExecution(id);
+      if (over) return;
       const event = TERMINAL_EVENT_NAMES[current.status];
       // Parsing drops history, attempts and output: the data is what the stream would send.
       if (event) end({ id: null, event, data: Execution.parse(current) });
     } catch (err) {
+      if (over) return;
       failure ??= err;
       stream.close();
     }
@@ -149,6 +153,7 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   try {
     await stream.done;
   } finally {
+    over = true;
     stopListening();
   }
   if (failure) throw failure;
