@@ -22,7 +22,6 @@ export { XemStreamEndedError } from './sse/xem-stream-ended-error';
 export { parseEventData } from './sse/parse-event-data';
 export type { ApprovalStreamFilters, ExecutionStreamFilters } from './sse/stream-filters';
 export {
-  ApprovalEventData,
   decodeApprovalStreamEvent,
   decodeExecutionStreamEvent,
   type ApprovalStreamEvent,

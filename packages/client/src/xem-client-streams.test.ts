@@ -1,4 +1,4 @@
-import type { Execution } from '@xem/protocol';
+import type { Approval, Execution } from '@xem/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { XemClient, type ApprovalStreamEvent, type EventStream, type ExecutionStreamEvent } from './index';
 import {
@@ -30,6 +30,34 @@ const execution: Execution = {
   dispatched_at: '2026-01-01T00:00:01.000Z',
   finished_at: null,
   duration_ms: null,
+};
+
+const approval: Approval = {
+  id: 'apr_1',
+  execution_id: 'exe_1',
+  workspace_id: 'ws_1',
+  tool: 'file_delete',
+  args: { path: '/tmp/x' },
+  risk: 'irreversible',
+  status: 'pending',
+  decision: null,
+  stage_index: 0,
+  stage_count: 1,
+  required_approvals: 1,
+  approvals_so_far: 0,
+  approvers: ['role:owner'],
+  self_approval: 'forbidden',
+  on_timeout: 'reject',
+  policy_version: 1,
+  action_hash: 'ab'.repeat(32),
+  requested_by: { user_id: 'usr_1', key_id: null, source: 'cli' },
+  stage_deadline_at: '2026-01-01T01:00:00.000Z',
+  created_at: '2026-01-01T00:00:00.000Z',
+  decided_at: null,
+  decided_by: null,
+  note: null,
+  reason: null,
+  votes: [],
 };
 
 let server: SseTestServer | undefined;
@@ -115,7 +143,7 @@ describe('XemClient streams', () => {
     await expect(stream.done).rejects.toMatchObject({ code: 'unexpected_response' });
   });
 
-  it('streamApprovals: its own path; resync is delivered typed', async () => {
+  it('streamApprovals: its own path; resync and approvals are delivered typed', async () => {
     const c = await client((_req, res) => {
       beginStream(res);
       res.write(connectedFrame(30_000, '3'));
@@ -125,9 +153,7 @@ describe('XemClient streams', () => {
           data: { reason: 'too_old', last_event_id: '3', pruned_through: '50' },
         }),
       );
-      res.write(
-        frame({ id: '51', event: 'x_exec.approval.requested', data: { id: 'apr_1', risk: 'write' } }),
-      );
+      res.write(frame({ id: '51', event: 'x_exec.approval.requested', data: approval }));
     });
     const events: ApprovalStreamEvent[] = [];
     stream = c.streamApprovals(
@@ -142,10 +168,15 @@ describe('XemClient streams', () => {
       id: null,
       data: { reason: 'too_old', last_event_id: '3', pruned_through: '50' },
     });
-    expect(events[2]).toEqual({
-      event: 'x_exec.approval.requested',
-      id: '51',
-      data: { id: 'apr_1', risk: 'write' },
+    expect(events[2]).toEqual({ event: 'x_exec.approval.requested', id: '51', data: approval });
+  });
+
+  it('streamApprovals ends with unexpected_response for an approval the protocol does not allow', async () => {
+    const c = await client((_req, res) => {
+      beginStream(res);
+      res.write(frame({ id: '1', event: 'x_exec.approval.decided', data: { id: 'apr_1' } }));
     });
+    stream = c.streamApprovals();
+    await expect(stream.done).rejects.toMatchObject({ code: 'unexpected_response' });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  Approval,
   Execution,
   StreamClosing,
   StreamConnected,
@@ -8,7 +9,6 @@ import {
   X_EXEC_EXECUTION_EVENT_NAMES,
   type SseEvent,
 } from '@xem/protocol';
-import { z } from 'zod';
 import { XemApiError } from '../xem-api-error';
 import { parseEventData } from './parse-event-data';
 
@@ -27,13 +27,9 @@ export type XExecConnectionEvent =
 export type ExecutionStreamEvent =
   XExecConnectionEvent | { event: XExecExecutionEventName; id: string; data: Execution };
 
-/** The approval object; only its id is checked until packages/protocol has the approval schema. */
-export const ApprovalEventData = z.looseObject({ id: z.string() });
-export type ApprovalEventData = z.infer<typeof ApprovalEventData>;
-
-/** `GET /:project_id/v1/exec/approvals/stream`. */
+/** `GET /:project_id/v1/exec/approvals/stream`: facts carry the full approval (also `decided`). */
 export type ApprovalStreamEvent =
-  XExecConnectionEvent | { event: XExecApprovalEventName; id: string; data: ApprovalEventData };
+  XExecConnectionEvent | { event: XExecApprovalEventName; id: string; data: Approval };
 
 function decodeConnectionEvent(e: SseEvent): XExecConnectionEvent | undefined {
   switch (e.event) {
@@ -74,7 +70,7 @@ export function decodeExecutionStreamEvent(e: SseEvent): ExecutionStreamEvent | 
 
 export function decodeApprovalStreamEvent(e: SseEvent): ApprovalStreamEvent | undefined {
   if (isOneOf(X_EXEC_APPROVAL_EVENT_NAMES, e.event)) {
-    return { event: e.event, id: factId(e), data: parseEventData(ApprovalEventData, e) };
+    return { event: e.event, id: factId(e), data: parseEventData(Approval, e) };
   }
   return decodeConnectionEvent(e);
 }
