@@ -16,6 +16,11 @@ export interface Io {
   };
   /** Asks on stderr and reads one line from the terminal; `secret` turns echo off. */
   prompt(question: string, opts?: { secret?: boolean }): Promise<string>;
+  /**
+   * Ctrl-C (SIGINT) calls `handler` instead of ending the process, until the returned function
+   * is called: for commands that run until stopped and should then exit normally.
+   */
+  onInterrupt(handler: () => void): () => void;
 }
 
 export function processIo(): Io {
@@ -34,5 +39,9 @@ export function processIo(): Io {
       opts?.secret
         ? promptSecret(process.stdin, process.stderr, question)
         : promptLine(process.stdin, process.stderr, question),
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => void process.off('SIGINT', handler);
+    },
   };
 }

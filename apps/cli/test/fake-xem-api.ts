@@ -1,6 +1,14 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Agent, ExecutionDetail, ExecutionStatus, JoinKey, Tool, Workspace } from '@xem/protocol';
+import type {
+  Agent,
+  Execution,
+  ExecutionDetail,
+  ExecutionStatus,
+  JoinKey,
+  Tool,
+  Workspace,
+} from '@xem/protocol';
 import { agent, executionDetail, joinKey, tool, workspace } from './fleet-fixtures';
 
 export interface SeenRequest {
@@ -27,9 +35,29 @@ interface StoredExecution {
   script: ExecutionStatus[];
 }
 
+/**
+ * `GET …/exec/executions/stream`: the fake answers `retry: 10` and the connected frame, then
+ * sends only what the test tells it to.
+ */
+export interface FakeEventStreams {
+  /** Streams open right now. */
+  readonly open: number;
+  /** Sends a fact to every open stream under the next event id, which it returns. */
+  send(event: string, data: unknown): string;
+  /** Sends a frame without an id (connection frames). */
+  sendFrame(event: string, data: unknown): void;
+  /** Cuts every open stream, as a network failure would. */
+  drop(): void;
+  /** Answers the next stream requests with this error instead. */
+  refuseWith: { status: number; code: string } | null;
+}
+
 export interface FakeXemApi {
   baseUrl: string;
   seen: SeenRequest[];
+  streams: FakeEventStreams;
+  /** The execution as the API returns it (without history and output). */
+  execution(id: string): Execution;
   /** The most rows a list page holds whatever `limit` asks (the real server's is 500). */
   paging: { maxPage: number };
   close(): Promise<void>;
@@ -59,6 +87,27 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   const executions = new Map<string, StoredExecution>();
   const seen: SeenRequest[] = [];
   const paging = { maxPage: 500 };
+  const open = new Set<ServerResponse>();
+  let lastEventId = 0;
+  const write = (text: string) => {
+    for (const res of open) res.write(text);
+  };
+  const streams: FakeEventStreams = {
+    get open() {
+      return open.size;
+    },
+    send: (event, data) => {
+      const id = String(++lastEventId);
+      write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      return id;
+    },
+    sendFrame: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    drop: () => {
+      for (const res of open) res.destroy();
+      open.clear();
+    },
+    refuseWith: null,
+  };
 
   const server = createServer((req, res) => {
     let raw = '';
@@ -182,6 +231,27 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         executions.set(id, { detail, script: [...script] });
         return send(201, withoutDetail(detail));
       }
+      if (route === 'GET /proj_1/v1/exec/executions/stream') {
+        if (streams.refuseWith) return fail(streams.refuseWith.status, streams.refuseWith.code, 'refused');
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_fake' });
+        const resumedAfter = req.headers['last-event-id'] ?? null;
+        res.write('retry: 10\n\n');
+        res.write(
+          `event: x_exec.connection.connected\ndata: ${JSON.stringify({
+            connection_id: `conn_${seen.length}`,
+            project_id: 'proj_1',
+            server_time: new Date().toISOString(),
+            delivery: 'signal',
+            poll_interval_ms: 2000,
+            heartbeat_interval_ms: 30_000,
+            max_duration_s: 3600,
+            resumed_after: resumedAfter,
+          })}\n\n`,
+        );
+        open.add(res);
+        res.on('close', () => open.delete(res));
+        return;
+      }
       if (route === 'GET /proj_1/v1/exec/executions')
         return list([...executions.values()].map((e) => withoutDetail(e.detail)).reverse());
       if ((m = /^(GET|POST) \/proj_1\/v1\/exec\/executions\/([^/]+)(\/.*)?$/.exec(route))) {
@@ -229,11 +299,17 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     paging,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    streams,
+    execution: (id) => withoutDetail(executions.get(id)!.detail),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
-function withoutDetail(d: ExecutionDetail) {
+function withoutDetail(d: ExecutionDetail): Execution {
   const { history: _h, attempts: _a, output: _o, ...execution } = d;
   return execution;
 }

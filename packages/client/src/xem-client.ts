@@ -34,6 +34,18 @@ import {
 import { z } from 'zod';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
 import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
+import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
+import {
+  setStreamFilters,
+  type ApprovalStreamFilters,
+  type ExecutionStreamFilters,
+} from './sse/stream-filters';
+import {
+  decodeApprovalStreamEvent,
+  decodeExecutionStreamEvent,
+  type ApprovalStreamEvent,
+  type ExecutionStreamEvent,
+} from './sse/x-exec-stream-event';
 
 export interface XemClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8080`. */
@@ -61,6 +73,9 @@ export interface AuditListQuery {
 }
 
 const Ok = z.object({ ok: z.literal(true) });
+
+/** Options of `streamExecutions` and `streamApprovals`; URL, auth and decoding come from the client. */
+export type StreamOptions<T> = Omit<EventStreamOptions<T>, 'url' | 'decode'>;
 
 /** Options of `createExecution`. */
 export interface CreateExecutionOptions {
@@ -331,6 +346,39 @@ export class XemClient {
   async markExecutionFailed(executionId: string): Promise<Execution> {
     const path = this.execution(executionId, '/mark-failed');
     return this.call({ method: 'POST', path, schema: Execution });
+  }
+
+  /**
+   * Live execution events of the project (`x_exec.execution.*`), reconnecting and resuming on
+   * its own until closed; see openEventStream.
+   */
+  streamExecutions(
+    filters: ExecutionStreamFilters = {},
+    options: StreamOptions<ExecutionStreamEvent> = {},
+  ): EventStream<ExecutionStreamEvent> {
+    return this.openStream(this.exec('/executions/stream'), filters, decodeExecutionStreamEvent, options);
+  }
+
+  /** Live approval events of the project (`x_exec.approval.*`). */
+  streamApprovals(
+    filters: ApprovalStreamFilters = {},
+    options: StreamOptions<ApprovalStreamEvent> = {},
+  ): EventStream<ApprovalStreamEvent> {
+    return this.openStream(this.exec('/approvals/stream'), filters, decodeApprovalStreamEvent, options);
+  }
+
+  private openStream<T>(
+    path: string,
+    filters: ExecutionStreamFilters | ApprovalStreamFilters,
+    decode: EventStreamOptions<T>['decode'],
+    options: StreamOptions<T>,
+  ): EventStream<T> {
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + path);
+    setStreamFilters(url.searchParams, filters);
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
+    return openEventStream({ ...options, url, headers, decode });
   }
 
   private ws(workspaceId: string, rest = ''): string {

@@ -1,65 +1,178 @@
-import type { ExecutionDetail } from '@xem/protocol';
+import {
+  XemApiError,
+  type ExecutionStreamEvent,
+  type StreamStatus,
+  type XExecExecutionEventName,
+} from '@xem/client';
+import { Execution, ExecutionStatus, Risk } from '@xem/protocol';
 import { Command } from 'commander';
+import { UsageError } from '../../cli-error';
 import type { Deps, MakeDeps } from '../../deps';
-import { formatCell } from '../../output';
+import { enumList } from '../../flag-parsers';
+import { formatEventJson, formatEventLine, type WatchedEvent } from './event-line';
+import { resolveWorkspaceId } from '../workspaces/resolve-workspace';
 import { finishExecution } from './finish-execution';
-import { pollExecution } from './poll-execution';
+import { TERMINAL_STATUSES } from './poll-execution';
+
+/** The event that announces each terminal status (TERMINAL_STATUSES). */
+const TERMINAL_EVENT_NAMES: Partial<Record<ExecutionStatus, XExecExecutionEventName>> = {
+  completed: 'x_exec.execution.completed',
+  failed: 'x_exec.execution.failed',
+  timed_out: 'x_exec.execution.timed_out',
+  cancelled: 'x_exec.execution.cancelled',
+  rejected: 'x_exec.execution.rejected',
+  ambiguous: 'x_exec.execution.ambiguous',
+};
 
 export interface WatchOptions {
-  id: string;
+  /** Follow this one execution and exit when it ends. */
+  execution?: string | undefined;
+  workspace?: string | undefined;
+  tool?: string | undefined;
+  status?: ExecutionStatus[] | undefined;
+  risk?: Risk[] | undefined;
+  agent?: string | undefined;
+  json?: boolean | undefined;
 }
 
 export function command(make: MakeDeps): Command {
   return new Command('watch')
-    .description('Print each status change of an execution until it ends; exit 1 unless it completed')
-    .argument('<id>', 'execution id (exe_…)')
-    .action(async (id: string, _opts: unknown, cmd: Command) => run({ id }, make(cmd)));
-}
-
-interface Change {
-  at: string;
-  from: string | null;
-  to: string;
-  attempt: number;
-  reason: string | null;
+    .description(
+      'Print execution events as they happen, until Ctrl-C; with an execution id, until it ends (exit 1 unless it completed)',
+    )
+    .argument('[id]', 'same as --execution <id>')
+    .option('--execution <id>', 'follow this execution (exe_…) and exit when it ends')
+    .option(
+      '--workspace <ids|names>',
+      'only these workspaces, comma-separated (names are looked up: management scope)',
+    )
+    .option('--tool <names>', 'only these tools, comma-separated')
+    .option(
+      '--status <list>',
+      `only events after which the execution is in one of these statuses, comma-separated: ${ExecutionStatus.options.join(', ')}`,
+      enumList(ExecutionStatus.options),
+    )
+    .option(
+      '--risk <list>',
+      `only these risks, comma-separated: ${Risk.options.join(', ')}`,
+      enumList(Risk.options),
+    )
+    .option('--agent <ids>', 'only executions run by these agents, comma-separated')
+    .option('--json', 'one JSON object per line, {"id", "event", "data"} (same as -o json)')
+    .action(async (id: string | undefined, opts: WatchOptions, cmd: Command) => {
+      if (id && opts.execution && id !== opts.execution) {
+        throw new UsageError(`two different executions given: ${id} and --execution ${opts.execution}`);
+      }
+      return run({ ...opts, execution: opts.execution ?? id }, make(cmd));
+    });
 }
 
 /**
- * Prints the transitions the server recorded, so a change between two polls is not missed. A
- * status change without a recorded transition is still printed, stamped with the local time.
+ * Follows `GET …/exec/executions/stream`. Reconnections are the stream client's job; this
+ * prints facts on stdout and connection changes on stderr. With an execution to follow, its
+ * state is also read once the stream is up (and again after a resync), so an end that came
+ * before the stream did is not missed.
  */
 export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   const client = await deps.projectClient();
-  let printed = 0;
-  let lastStatus: string | null = null;
-  const onUpdate = (d: ExecutionDetail) => {
-    const changes: Change[] = d.history.slice(printed);
-    printed = d.history.length;
-    if (changes.length === 0 && d.status !== lastStatus) {
-      changes.push({
-        at: new Date().toISOString(),
-        from: lastStatus,
-        to: d.status,
-        attempt: d.attempt,
-        reason: null,
-      });
-    }
-    for (const c of changes) printChange(deps, c);
-    if (changes.length > 0) lastStatus = changes[changes.length - 1]!.to;
+  const json = opts.json === true || deps.out.isJson;
+  const target = opts.execution ?? null;
+  let ended: Execution | null = null;
+  let failure: unknown = null;
+  let wasLive = false;
+  /** The stream is over (Ctrl-C, an end, an error): a read still in flight must not print. */
+  let over = false;
+
+  const print = (e: WatchedEvent) =>
+    deps.out.line(json ? formatEventJson(e) : formatEventLine(e, new Date().toISOString(), deps.out.isTty));
+
+  const end = (e: WatchedEvent) => {
+    if (ended) return;
+    print(e);
+    ended = e.data;
+    stream.close();
   };
-  const { detail } = await pollExecution(client, opts.id, { onUpdate });
-  finishExecution(deps, detail);
+
+  const readTarget = async (id: string) => {
+    try {
+      const current = await client.getExecution(id);
+      if (over) return;
+      const event = TERMINAL_EVENT_NAMES[current.status];
+      // Parsing drops history, attempts and output: the data is what the stream would send.
+      if (event) end({ id: null, event, data: Execution.parse(current) });
+    } catch (err) {
+      if (over) return;
+      failure ??= err;
+      stream.close();
+    }
+  };
+
+  const onEvent = (e: ExecutionStreamEvent) => {
+    switch (e.event) {
+      case 'x_exec.connection.connected':
+        // Resumed streams replay what was missed; a fresh one may have missed the end.
+        if (target && e.data.resumed_after === null) void readTarget(target);
+        return;
+      case 'x_exec.connection.resync':
+        deps.out.note(
+          `watch: events after ${e.data.last_event_id} are no longer kept; some were missed${target ? '' : ' (see "xeroctl exec list")'}`,
+        );
+        if (target) void readTarget(target);
+        return;
+      case 'x_exec.connection.heartbeat':
+      case 'x_exec.connection.closing':
+        return;
+      default:
+        if (ended || (target && e.data.id !== target)) return;
+        if (target && TERMINAL_STATUSES.has(e.data.status)) return end(e);
+        print(e);
+    }
+  };
+
+  const onStatus = (s: StreamStatus) => {
+    if (s.state === 'live') {
+      if (!wasLive) deps.out.note(`watch: connected, following ${target ?? 'executions'} (Ctrl-C to stop)`);
+      else
+        deps.out.note(`watch: live again${s.lastEventId ? ` (resumed after event ${s.lastEventId})` : ''}`);
+      wasLive = true;
+    } else if (s.state === 'reconnecting' || s.state === 'offline') {
+      deps.out.note(describeRetry(s));
+    }
+  };
+
+  // The stream filters on workspace ids; people type names.
+  const workspaces =
+    opts.workspace === undefined
+      ? undefined
+      : await Promise.all(splitList(opts.workspace).map((w) => resolveWorkspaceId(client, w)));
+  const stream = client.streamExecutions(
+    { workspace: workspaces, tool: opts.tool, status: opts.status, risk: opts.risk, agent: opts.agent },
+    { onEvent, onStatus },
+  );
+  const stopListening = deps.io.onInterrupt(() => stream.close());
+  try {
+    await stream.done;
+  } finally {
+    over = true;
+    stopListening();
+  }
+  if (failure) throw failure;
+  if (ended) finishExecution(deps, ended);
 }
 
-/** JSON Lines with -o json (one object per change), else one aligned or tab-separated line. */
-function printChange(deps: Deps, c: Change): void {
-  if (deps.out.isJson) return deps.out.line(JSON.stringify(c));
-  const tty = deps.io.stdout.isTTY;
-  const cells = [
-    formatCell(c.at, tty, true),
-    c.to.padEnd(tty ? 16 : 0),
-    tty ? `attempt ${c.attempt}` : String(c.attempt),
-    formatCell(c.reason, tty),
-  ];
-  deps.out.line((tty ? cells.join('  ') : cells.join('\t')).trimEnd());
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function describeRetry(s: StreamStatus): string {
+  const when = s.retryInMs ? `in ${(s.retryInMs / 1000).toFixed(1)}s` : 'now';
+  const why = s.error
+    ? `: ${s.error instanceof XemApiError ? `${s.error.message} (code ${s.error.code})` : s.error.message}`
+    : ' (the server asked to)';
+  return s.state === 'offline'
+    ? `watch: offline after ${s.failures} attempts, retrying ${when}${why}`
+    : `watch: reconnecting ${when}${why}`;
 }
