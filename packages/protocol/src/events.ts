@@ -119,6 +119,11 @@ export const StreamConnected = z.object({
   max_duration_s: z.number().int(),
   /** The Last-Event-ID the stream resumed after, if any. */
   resumed_after: z.string().nullable(),
+  /**
+   * The stream carries every visible event after this id. A client that has no Last-Event-ID
+   * yet can reconnect with it and miss nothing, even if it drops before the first event.
+   */
+  head_event_id: z.string().optional(),
 });
 export type StreamConnected = z.infer<typeof StreamConnected>;
 

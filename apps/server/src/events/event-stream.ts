@@ -153,6 +153,10 @@ export async function serveEventStream(
     heartbeat_interval_ms: hub.pollIntervalMs * config.events.heartbeatPolls,
     max_duration_s: config.events.maxLifetimeSeconds,
     resumed_after: spec.lastEventId?.toString() ?? null,
+    head_event_id: (spec.lastEventId !== null && spec.lastEventId >= prunedThrough
+      ? spec.lastEventId
+      : after
+    ).toString(),
   };
   write(`retry: ${config.events.retryMs}\n\n`);
   write(sseFrame(`${prefix}.connection.connected`, connected));

@@ -50,6 +50,19 @@ describe('resuming /ops/stream', () => {
     expect([...sent].sort((a, b) => (a < b ? -1 : 1))).toEqual(sent);
   });
 
+  it('a fresh stream names its head: resuming from it misses nothing committed meanwhile', async () => {
+    const { t, stream } = await start();
+    await emit(t, 1);
+    const first = await stream();
+    const c = await first.waitFor((f) => f.event === 'ox.connection.connected', 'connected');
+    const head = (c.data as { head_event_id: string }).head_event_id;
+    first.close();
+    await emit(t, 2);
+    const again = await stream({ 'last-event-id': head });
+    await again.waitFor((f) => f.id !== null, 'event 2');
+    expect(ns(again)).toEqual([2]);
+  });
+
   it('accepts ?last_event_id= for the first connection of an EventSource', async () => {
     const { t, stream } = await start();
     const a = await emit(t, 1);

@@ -77,6 +77,23 @@ describe('openEventStream', () => {
     expect(stream!.status.lastEventAtMs).toBeGreaterThan(0);
   });
 
+  it("resumes from the server's head_event_id when the first connection drops before any event", async () => {
+    const { server, events } = await open((_req, res, n) => {
+      beginStream(res);
+      if (n === 0) {
+        res.write(frame({ retry: 20 }));
+        res.write(connectedFrame(30_000, null, '17'));
+        setTimeout(() => res.destroy(), 20);
+      } else {
+        res.write(connectedFrame(30_000, '17', '17'));
+        res.write(frame({ id: '18', event: 'x_exec.execution.started', data: {} }));
+      }
+    });
+    await vi.waitFor(() => expect(events.map((e) => e.id)).toContain('18'));
+    expect(server.requests[0]!.headers['last-event-id']).toBeUndefined();
+    expect(server.requests[1]!.headers['last-event-id']).toBe('17');
+  });
+
   it('reconnects with Last-Event-ID after the server drops the connection; frames without id do not move it', async () => {
     const { server, events, statuses } = await open((_req, res, n) => {
       beginStream(res);

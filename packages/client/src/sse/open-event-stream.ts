@@ -258,6 +258,11 @@ class EventStreamConnection<T> implements EventStream<T> {
         onRetry: (ms) => (this.retryMs = ms),
         onEvent: (e) => {
           if (seen.closing || this.stop.signal.aborted) return;
+          // A first connection has no id to resume from yet: the server names its starting point.
+          if (e.event.endsWith('.connection.connected') && parser.lastEventId === '') {
+            const head = parseEventData(StreamConnected, e).head_event_id;
+            if (head) parser.seedLastEventId(head);
+          }
           this.current = {
             ...this.current,
             lastEventAtMs: Date.now(),

@@ -41,6 +41,11 @@ export class SseParser {
     return this.committedId;
   }
 
+  /** Adopts a resume point the server named in-band, unless a block already set one. */
+  seedLastEventId(id: string): void {
+    if (this.committedId === '' && !id.includes('\0')) this.committedId = id;
+  }
+
   push(chunk: Uint8Array): void {
     this.feed(this.decoder.decode(chunk, { stream: true }));
   }

@@ -60,7 +60,11 @@ export function frame(f: { event?: string; id?: string; data?: unknown; retry?: 
   return `${out}\n`;
 }
 
-export function connectedFrame(heartbeatIntervalMs = 30_000, resumedAfter: string | null = null): string {
+export function connectedFrame(
+  heartbeatIntervalMs = 30_000,
+  resumedAfter: string | null = null,
+  headEventId?: string,
+): string {
   return frame({
     event: 'x_exec.connection.connected',
     data: {
@@ -72,6 +76,7 @@ export function connectedFrame(heartbeatIntervalMs = 30_000, resumedAfter: strin
       heartbeat_interval_ms: heartbeatIntervalMs,
       max_duration_s: 3600,
       resumed_after: resumedAfter,
+      ...(headEventId === undefined ? {} : { head_event_id: headEventId }),
     },
   });
 }
