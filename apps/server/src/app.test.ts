@@ -42,6 +42,7 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   'POST /ops/api/keys/:key_id/rotate': { body: { grace_period_hours: '1' }, param: 'grace_period_hours' },
   'POST /ops/api/members': { body: { email: 'a@example.test', role: 5 }, param: 'role' },
   'PATCH /ops/api/members/:user_id': { body: { role: 5 }, param: 'role' },
+  'POST /ops/api/delegations': { body: { user_id: 'usr_x', tier: 5 }, param: 'tier' },
   'POST /:project_id/v1/management/keys': { body: { name: 'k', scopes: [5] }, param: 'scopes.0' },
   'POST /:project_id/v1/exec/executions': { body: { workspace: 5, tool: 'echo' }, param: 'workspace' },
   'POST /:project_id/v1/management/keys/:key_id/rotate': {
@@ -50,6 +51,10 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   },
   'POST /:project_id/v1/management/project/members': { body: { email: 5 }, param: 'email' },
   'PATCH /:project_id/v1/management/project/members/:user_id': { body: { role: 'admin' }, param: 'role' },
+  'POST /:project_id/v1/management/project/delegations': {
+    body: { user_id: 'usr_x', tier: 'write' },
+    param: 'tier',
+  },
   'POST /ops/api/workspaces': { body: { name: 5 }, param: 'name' },
   'PATCH /ops/api/workspaces/:workspace_id': { body: { description: 5 }, param: 'description' },
   'POST /ops/api/workspaces/:workspace_id/pause': { body: { reason: 5 }, param: 'reason' },

@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { AppDeps } from './app-deps';
 import { approvalsRoutes } from './approvals/approvals-routes';
 import { agentsRoutes } from './agents/agents-routes';
+import { delegationsRoutes } from './approvals/delegations-routes';
 import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
 import { auditRefusal } from './audit/audit-refusal';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     await ops.register(async (form) => invitationPageRoutes(form, deps));
     keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
     membersRoutes(ops, deps, '/ops/api', activeProjectOf);
+    delegationsRoutes(ops, deps, '/ops/api', activeProjectOf);
     auditRoutes(ops, deps, '/ops/api/audit', activeProjectOf);
     workspacesRoutes(ops, deps, '/ops/api', activeProjectOf);
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
@@ -165,6 +167,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     registerProjectKeyAuth(project, deps.db);
     keysRoutes(project, deps, '/:project_id/v1/management/keys', keyProject);
     membersRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
+    delegationsRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
     auditRoutes(project, deps, '/:project_id/v1/management/audit', keyProject);
     workspacesRoutes(project, deps, '/:project_id/v1/management', keyProject);
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);

@@ -2,6 +2,7 @@ import type {
   AddMemberRequest,
   AgentPauseRequest,
   AgentResumeRequest,
+  CreateDelegationRequest,
   CreateExecutionRequest,
   CreateJoinKeyRequest,
   CreateKeyRequest,
@@ -19,6 +20,7 @@ import {
   AuditVerifyResult,
   CreatedJoinKey,
   CreatedKey,
+  Delegation,
   Execution,
   ExecutionDetail,
   Invitation,
@@ -32,6 +34,7 @@ import {
   type ProjectRole,
 } from '@xem/protocol';
 import { z } from 'zod';
+import type { DelegationListQuery } from './delegation-list-query';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
 import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
@@ -176,6 +179,28 @@ export class XemClient {
   async revokeInvitation(invitationId: string): Promise<{ ok: true }> {
     const path = this.mgmt(`/project/invitations/${seg(invitationId)}`);
     return this.call({ method: 'DELETE', path, schema: Ok });
+  }
+
+  /** Newest first; every delegation ever granted unless filtered (`active: true` for the live ones). */
+  async listDelegations(query: DelegationListQuery = {}): Promise<List<Delegation>> {
+    const { active, ...rest } = query;
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/project/delegations'),
+      query: { ...rest, active: active === undefined ? undefined : String(active) },
+      schema: listOf(Delegation),
+    });
+  }
+
+  /** Owners only: approval authority for one risk tier to a member, optionally until `expires_at`. */
+  async grantDelegation(body: z.input<typeof CreateDelegationRequest>): Promise<Delegation> {
+    return this.call({ method: 'POST', path: this.mgmt('/project/delegations'), body, schema: Delegation });
+  }
+
+  /** Owners only; effective from the next request. Revoking a revoked delegation returns it unchanged. */
+  async revokeDelegation(delegationId: string): Promise<Delegation> {
+    const path = this.mgmt(`/project/delegations/${seg(delegationId)}`);
+    return this.call({ method: 'DELETE', path, schema: Delegation });
   }
 
   /** Newest first. */

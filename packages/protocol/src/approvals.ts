@@ -184,24 +184,49 @@ export const ListApprovalsQuery = z.object({
 });
 export type ListApprovalsQuery = z.infer<typeof ListApprovalsQuery>;
 
+/**
+ * Approval authority an owner granted a member for one risk tier; an `irreversible` delegation
+ * also covers `destructive`.
+ */
 export const Delegation = z.object({
   id: z.string(),
   user_id: z.string(),
   email: z.string(),
   tier: DelegationTier,
+  /** Null: until revoked. */
   expires_at: Timestamp.nullable(),
-  granted_by: z.string(),
+  /** The granting owner's user id (null only once that user no longer exists). */
+  granted_by: z.string().nullable(),
   created_at: Timestamp,
   revoked_at: Timestamp.nullable(),
-  /** Live: not revoked and not expired (database clock). */
+  revoked_by: z.string().nullable(),
+  /**
+   * Live: not revoked, not expired (database clock), and the grantee is still a member of the
+   * project with the role `member`. Only live delegations give authority.
+   */
   active: z.boolean(),
 });
 export type Delegation = z.infer<typeof Delegation>;
 
+/** `GET …/delegations`: newest first; `active=true` keeps the live ones only. */
+export const ListDelegationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+  user_id: z.string().min(1).max(64).optional(),
+  tier: DelegationTier.optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+export type ListDelegationsQuery = z.infer<typeof ListDelegationsQuery>;
+
 export const CreateDelegationRequest = z
   .object({
+    /** A current member of the project with the role `member`. */
     user_id: z.string().min(1).max(64),
     tier: DelegationTier,
+    /** RFC 3339, in the future (database clock); omitted: until revoked. */
     expires_at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();

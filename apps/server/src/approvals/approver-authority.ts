@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ProjectRole } from '@xem/protocol';
 import type { Database } from '../db/schema';
 import { stageOf, type ApprovalRow } from './approval-view';
+import { delegatedTiers } from './delegated-tiers';
 
 /** Who is deciding: a signed-in user (dashboard, API key, CLI, chat) or a link's reviewer. */
 export type Decider =
@@ -12,24 +13,6 @@ export interface Authority {
   allowed: boolean;
   /** Why not, in words an operator can act on (who can decide instead). */
   reason: string | null;
-}
-
-/** Live delegated tiers of a member (not revoked, not expired, still a member); irreversible covers destructive. */
-async function delegatedTiers(db: Kysely<Database>, projectId: string, userId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('delegations as d')
-    .innerJoin('memberships as m', (j) =>
-      j.onRef('m.project_id', '=', 'd.project_id').onRef('m.user_id', '=', 'd.user_id'),
-    )
-    .select('d.tier')
-    .where('d.project_id', '=', projectId)
-    .where('d.user_id', '=', userId)
-    .where('d.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('d.expires_at', 'is', null), eb('d.expires_at', '>', sql<Date>`now()`)]))
-    .execute();
-  const tiers = new Set(rows.map((r) => r.tier));
-  if (tiers.has('irreversible')) tiers.add('destructive');
-  return tiers;
 }
 
 /** The people who may decide the current stage, described for an error message or a page. */
@@ -86,7 +69,7 @@ export async function authorityOf(db: Kysely<Database>, row: ApprovalRow, who: D
   if (who.isAdmin || who.role === 'owner') return { allowed: true, reason: null };
   if (who.role === 'member') {
     if (stage.approvers.includes(who.userId)) return { allowed: true, reason: null };
-    const tiers = await delegatedTiers(db, row.project_id, who.userId);
+    const tiers: ReadonlySet<string> = await delegatedTiers(db, row.project_id, who.userId);
     const lowRisk = row.risk === 'read' || row.risk === 'write';
     if ((lowRisk && tiers.size > 0) || tiers.has(row.risk)) return { allowed: true, reason: null };
     const listedTier = stage.approvers.some((a) => a.startsWith('delegates:') && tiers.has(a.slice(10)));

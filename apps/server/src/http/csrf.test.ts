@@ -37,6 +37,8 @@ const KNOWN = [
   'PATCH /ops/api/members/:user_id',
   'DELETE /ops/api/members/:user_id',
   'DELETE /ops/api/invitations/:invitation_id',
+  'POST /ops/api/delegations',
+  'DELETE /ops/api/delegations/:delegation_id',
   'POST /ops/api/workspaces',
   'POST /ops/api/workspaces/:workspace_id/pause',
   'POST /ops/api/join-keys',

@@ -39,6 +39,7 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/exec/executions/:execution_id/retry',
   'DELETE /:project_id/v1/management/join-keys/:join_key_id',
   'DELETE /:project_id/v1/management/keys/:key_id',
+  'DELETE /:project_id/v1/management/project/delegations/:delegation_id',
   'DELETE /:project_id/v1/management/project/invitations/:invitation_id',
   'DELETE /:project_id/v1/management/project/members/:user_id',
   'DELETE /:project_id/v1/management/workspaces/:workspace_id',
@@ -49,6 +50,7 @@ const PROJECT_ROUTES = [
   'GET /:project_id/v1/management/audit/verify',
   'GET /:project_id/v1/management/join-keys',
   'GET /:project_id/v1/management/keys',
+  'GET /:project_id/v1/management/project/delegations',
   'GET /:project_id/v1/management/project/invitations',
   'GET /:project_id/v1/management/project/members',
   'GET /:project_id/v1/management/workspaces',
@@ -65,6 +67,7 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/keys',
   'POST /:project_id/v1/management/keys/:key_id/revoke',
   'POST /:project_id/v1/management/keys/:key_id/rotate',
+  'POST /:project_id/v1/management/project/delegations',
   'POST /:project_id/v1/management/project/members',
   'POST /:project_id/v1/management/workspaces',
   'POST /:project_id/v1/management/workspaces/:workspace_id/agents',
@@ -85,6 +88,7 @@ interface Side {
   joinKeyId: string;
   executionId: string;
   approvalId: string;
+  delegationId: string;
 }
 
 let t: TestApp;
@@ -155,6 +159,10 @@ async function side(): Promise<Side> {
     headers: bearer(created.key),
     payload: { workspace: 'default', tool: 'cross-tool', args: {}, queue: true },
   });
+  const delegation = await opsRequest(t.app, session, 'POST', '/ops/api/delegations', {
+    user_id: member.id,
+    tier: 'destructive',
+  });
   return {
     id: p.id,
     owner: p.owner,
@@ -168,6 +176,7 @@ async function side(): Promise<Side> {
     joinKeyId: joinKey.join_key.id,
     executionId: execution.json<{ id: string }>().id,
     approvalId: risky.json<{ approval_id: string }>().approval_id,
+    delegationId: delegation.json<{ id: string }>().id,
   };
 }
 
@@ -191,6 +200,7 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':join_key_id', target.joinKeyId)
     .replace(':execution_id', target.executionId)
     .replace(':approval_id', target.approvalId)
+    .replace(':delegation_id', target.delegationId)
     .replace(':name', 'cross-tool');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
@@ -198,6 +208,10 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     'POST /:project_id/v1/management/keys/:key_id/rotate': { grace_period_hours: 0 },
     'POST /:project_id/v1/management/project/members': { email: 'intruder@example.test', role: 'owner' },
     'PATCH /:project_id/v1/management/project/members/:user_id': { role: 'owner' },
+    'POST /:project_id/v1/management/project/delegations': {
+      user_id: target.member.id,
+      tier: 'irreversible',
+    },
     'POST /:project_id/v1/management/workspaces': { name: 'stolen' },
     'PATCH /:project_id/v1/management/workspaces/:workspace_id': { description: 'stolen' },
     'POST /:project_id/v1/management/workspaces/:workspace_id/pause': { reason: 'stolen' },
@@ -238,6 +252,12 @@ async function snapshot(s: Side) {
       .selectAll()
       .where('project_id', '=', s.id)
       .orderBy('user_id')
+      .execute(),
+    delegations: await db
+      .selectFrom('delegations')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
       .execute(),
     invitations: await db
       .selectFrom('invitations')
@@ -331,6 +351,12 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     { method: 'PATCH', url: `${members}/members/${other.member.id}`, payload: { role: 'owner' } },
     { method: 'DELETE', url: `${members}/members/${other.member.id}` },
     { method: 'DELETE', url: `${members}/invitations/${other.invitationId}` },
+    { method: 'DELETE', url: `${members}/delegations/${other.delegationId}` },
+    {
+      method: 'POST',
+      url: `${members}/delegations`,
+      payload: { user_id: other.member.id, tier: 'destructive' },
+    },
   ];
 
   it("with project A's own key on A's routes", async () => {
