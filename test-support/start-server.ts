@@ -45,12 +45,13 @@ async function withAdminClient<T>(url: string, fn: (c: pg.Client) => Promise<T>)
 /**
  * Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port with a
  * database of its own: a temp PGlite directory, or a fresh database on the PostgreSQL server of
- * `DATABASE_URL` (dropped by stop()). Resolves once `GET /readyz` answers 200. `env` adds or
- * overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no agent). `replicaOf`
- * starts another replica on the database (and admin) of a running PostgreSQL server.
+ * `pgUrl` (default: `DATABASE_URL`), dropped by stop(). Resolves once `GET /readyz` answers 200.
+ * `env` adds or overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no
+ * agent). `replicaOf` starts another replica on the database (and admin) of a running PostgreSQL
+ * server.
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; replicaOf?: StartedServer } = {},
+  opts: { env?: Record<string, string>; replicaOf?: StartedServer; pgUrl?: string } = {},
 ): Promise<StartedServer> {
   const port = await freePort();
   const primary = opts.replicaOf;
@@ -59,7 +60,7 @@ export async function startServer(
   const adminEmail = primary?.adminEmail ?? 'admin@example.test';
   const adminPassword = primary?.adminPassword ?? `admin-${randomBytes(8).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'xem-e2e-'));
-  const pgUrl = process.env.DATABASE_URL;
+  const pgUrl = opts.pgUrl ?? process.env.DATABASE_URL;
   const dbName = `xem_e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
   const env: Record<string, string> = {};

@@ -22,6 +22,17 @@ describe('CommittedReader', () => {
     expect(await reader.next()).toEqual([]);
   });
 
+  it('orders a batch by the numeric id, also across a digit boundary (9 → 10, 99 → 100)', async () => {
+    const head = await CommittedReader.head(t.deps.db);
+    const reader = new CommittedReader(t.deps.db, head);
+    // One read holds ids on both sides of the next power of ten, where text order puts "10" before "9".
+    const boundary = 10n ** BigInt((head + 1n).toString().length);
+    const ids: string[] = [];
+    while (ids.length === 0 || BigInt(ids[ids.length - 1]!) < boundary) ids.push(await emit(ids.length));
+    expect((await reader.next()).map((e) => e.id)).toEqual(ids);
+    expect(reader.cursor).toBe(BigInt(ids[ids.length - 1]!));
+  });
+
   it('skips the id of a rolled-back transaction', async () => {
     const reader = new CommittedReader(t.deps.db, await CommittedReader.head(t.deps.db));
     await t.deps.db
