@@ -81,6 +81,7 @@ function executionPayload(seq: number): Execution {
     error: null,
     timeout_ms: 60_000,
     created_by: { user_id: 'usr_bench', key_id: 'key_bench' },
+    approval_id: null,
     created_at: at,
     dispatched_at: at,
     finished_at: at,
