@@ -7,12 +7,14 @@ import { appendEvent } from '../events/append-event';
 import { newId } from '../ids';
 import { actionHashSql } from './action-hash';
 import { loadApproval } from './approval-view';
+import { notifyStage, type NotifySettings } from './notify-stage';
 
 /**
  * Creates the approval of an execution that just entered `pending_approval`, in the caller's
  * transaction: the level policy is frozen on it, the action hash is computed from the stored
  * row, the first stage's deadline is set on the database clock, and `approval.requested` is
- * written. The execution row already carries `approval_id` (see newApprovalId).
+ * written, and the first stage's approvers are notified (outbox). The execution row already
+ * carries `approval_id` (see newApprovalId).
  */
 export async function requestApproval(
   trx: Kysely<Database>,
@@ -20,6 +22,7 @@ export async function requestApproval(
   executionId: string,
   policy: { version: number; level: LevelPolicy },
   ctx: AuditContext,
+  notify: NotifySettings,
 ): Promise<void> {
   const first = policy.level.escalation[0]!;
   const timeout = first.timeout_seconds ?? policy.level.timeout_seconds;
@@ -69,6 +72,7 @@ export async function requestApproval(
     before: null,
     after: { execution_id: executionId, tool: view.tool, risk: view.risk, policy_version: policy.version },
   });
+  await notifyStage(trx, notify, id);
 }
 
 /** Approval ids are drawn before the execution row is written, so the row names its approval. */

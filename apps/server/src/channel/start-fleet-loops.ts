@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDeps } from '../app-deps';
 import { startApprovalSweeper } from '../approvals/approval-sweeper';
+import { notifySettingsOf, notifyStage } from '../approvals/notify-stage';
 import { startDispatcher } from '../executions/dispatcher';
 import { startExecutionSweeper } from '../executions/execution-sweeper';
 import { startAgentControl } from './start-agent-control';
@@ -8,7 +9,7 @@ import { startLeaseSweeper } from './start-lease-sweeper';
 
 /**
  * Starts this process's fleet loops (agent control forwarding, lease sweeper, execution timeout
- * sweeper, dispatcher) once the server listens; the returned function stops them and waits for work in progress.
+ * sweeper, dispatcher, approval sweeper notifying each new stage's approvers) once the server listens; the returned function stops them and waits for work in progress.
  */
 export async function startFleetLoops(
   deps: AppDeps,
@@ -18,7 +19,12 @@ export async function startFleetLoops(
   const stopLeaseSweeper = startLeaseSweeper(deps, log);
   const stopExecutionSweeper = startExecutionSweeper(deps, log);
   const stopDispatcher = startDispatcher(deps, log);
-  const stopApprovalSweeper = startApprovalSweeper(deps, null, log);
+  const notify = notifySettingsOf(deps.config, log);
+  const stopApprovalSweeper = startApprovalSweeper(
+    deps,
+    async (trx, approvalId) => void (await notifyStage(trx, notify, approvalId)),
+    log,
+  );
   return async () => {
     await Promise.all([
       stopDispatcher(),

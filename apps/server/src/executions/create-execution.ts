@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CreateExecutionRequest, Execution, ExecutionSource, ExecutionStatus } from '@xem/protocol';
 import { effectivePolicy, levelFor } from '../approvals/approval-policy';
+import type { NotifySettings } from '../approvals/notify-stage';
 import { newApprovalId, requestApproval } from '../approvals/request-approval';
 import type { Database } from '../db/schema';
 import type { AuditContext } from '../audit/audit-context';
@@ -28,6 +29,8 @@ export interface CreateExecutionSettings {
   maxAttempts: number;
   /** Suggested wait before retrying when no agent can run the tool (503). */
   retryAfterSeconds: number;
+  /** How approvers of an execution that needs approval are notified. */
+  notify: NotifySettings;
 }
 
 /**
@@ -102,7 +105,15 @@ export async function createExecution(
     if (!row) return null;
     await recordTransition(trx, row, null, null, input.ctx, 'execution.create');
     if (status === 'queued') await notifyDispatch(trx, workspace.id);
-    else await requestApproval(trx, approvalId!, row.id, { version: policy.version, level }, input.ctx);
+    else
+      await requestApproval(
+        trx,
+        approvalId!,
+        row.id,
+        { version: policy.version, level },
+        input.ctx,
+        settings.notify,
+      );
     return toExecution(row);
   });
   if (created) return created;

@@ -10,6 +10,7 @@ import {
   type ExecutionSource,
 } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
+import { notifySettingsOf } from '../approvals/notify-stage';
 import { AppError } from '../http/app-error';
 import { auditContext, principalOf } from '../http/request-context';
 import { cancelExecution } from './cancel-execution';
@@ -47,6 +48,7 @@ export function executionsRoutes(
     maxAttempts: deps.config.executionMaxAttempts,
     // A reconnecting agent shows up within one lease TTL.
     retryAfterSeconds: Math.max(1, Math.ceil((3 * deps.config.leaseRenewalIntervalMs) / 1000)),
+    notify: notifySettingsOf(deps.config, app.log),
   };
 
   r.post(
