@@ -79,6 +79,15 @@ async function main(): Promise<void> {
   const stopEventPruner = startEventPruner(database.db, config.events.retentionSeconds, log);
   ready = true;
 
+  log.info(
+    {
+      smtp: config.smtp !== null,
+      approval_links: config.approvalLinkSecret !== undefined,
+    },
+    config.smtp
+      ? 'e-mail: approval notifications are sent over SMTP'
+      : 'e-mail: XEM_SMTP_URL is not set; approval notifications stay in the outbox (GET /ops/api/outbox)',
+  );
   const lines = [`XEM is running: sign in at ${config.baseUrl}/ops/login`];
   if (boot.created) {
     lines.push(

@@ -4,12 +4,14 @@ import { startApprovalSweeper } from '../approvals/approval-sweeper';
 import { notifySettingsOf, notifyStage } from '../approvals/notify-stage';
 import { startDispatcher } from '../executions/dispatcher';
 import { startExecutionSweeper } from '../executions/execution-sweeper';
+import { startMailer } from '../mail/start-mailer';
 import { startAgentControl } from './start-agent-control';
 import { startLeaseSweeper } from './start-lease-sweeper';
 
 /**
  * Starts this process's fleet loops (agent control forwarding, lease sweeper, execution timeout
- * sweeper, dispatcher, approval sweeper notifying each new stage's approvers) once the server listens; the returned function stops them and waits for work in progress.
+ * sweeper, dispatcher, approval sweeper notifying each new stage's approvers, and the mailer when
+ * SMTP is configured) once the server listens; the returned function stops them and waits for work in progress.
  */
 export async function startFleetLoops(
   deps: AppDeps,
@@ -25,8 +27,13 @@ export async function startFleetLoops(
     async (trx, approvalId) => void (await notifyStage(trx, notify, approvalId)),
     log,
   );
+  const smtp = deps.config.smtp;
+  const stopMailer = smtp
+    ? startMailer(deps.db, smtp, deps.config.dispatchPollIntervalMs, log)
+    : async () => {};
   return async () => {
     await Promise.all([
+      stopMailer(),
       stopDispatcher(),
       stopExecutionSweeper(),
       stopLeaseSweeper(),
