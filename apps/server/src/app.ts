@@ -27,14 +27,15 @@ import { genRequestId } from './http/request-id';
 import { activeProjectOf, principalOf } from './http/request-context';
 import { keysRoutes } from './keys/keys-routes';
 import { tokenRoutes } from './keys/token-routes';
+import { outboxRoutes } from './mail/outbox-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
 
 export interface BuildAppOptions {
-  /** pino logger options, or false for none (tests). */
-  logger?: boolean | { level: string };
+  /** pino logger options, or false for none (tests); `stream` captures the lines (tests). */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
 }
 
 const keyProject = (req: FastifyRequest) => principalOf(req).projectId!;
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
         ? false
         : {
             level: typeof opts.logger === 'object' ? opts.logger.level : config.logLevel,
+            ...(typeof opts.logger === 'object' && opts.logger.stream ? { stream: opts.logger.stream } : {}),
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
             serializers: {
               // Paths only: query strings may carry one-time tokens.
@@ -161,6 +163,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
     executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
     approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
+    outboxRoutes(ops, deps, '/ops/api/outbox', activeProjectOf);
   });
 
   await app.register(async (project) => {
@@ -175,6 +178,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
     approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);
+    outboxRoutes(project, deps, '/:project_id/v1/management/outbox', keyProject);
     publicStreamRoutes(project, deps, streams, keyProject);
   });
 

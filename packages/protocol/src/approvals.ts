@@ -232,6 +232,10 @@ export const CreateDelegationRequest = z
   .strict();
 export type CreateDelegationRequest = z.infer<typeof CreateDelegationRequest>;
 
+/** `pending`: the mailer will send it; `unsent`: no SMTP is configured, it is only readable here. */
+export const OutboxStatus = z.enum(['pending', 'sent', 'failed', 'unsent']);
+export type OutboxStatus = z.infer<typeof OutboxStatus>;
+
 /** An e-mail XEM sent (or would send without SMTP): approver notifications and one-time links. */
 export const OutboxMessage = z.object({
   id: z.string(),
@@ -239,13 +243,20 @@ export const OutboxMessage = z.object({
   subject: z.string(),
   text: z.string(),
   kind: z.string(),
-  status: z.enum(['pending', 'sent', 'failed', 'unsent']),
+  status: OutboxStatus,
   attempts: z.number().int(),
   last_error: z.string().nullable(),
   created_at: Timestamp,
   sent_at: Timestamp.nullable(),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
+
+export const ListOutboxQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+  status: csv(OutboxStatus).optional(),
+});
+export type ListOutboxQuery = z.infer<typeof ListOutboxQuery>;
 
 /** `GET …/approvals/:id`: the approval plus whether the caller may decide it, and if not why. */
 export const ApprovalDetail = Approval.extend({

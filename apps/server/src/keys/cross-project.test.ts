@@ -50,6 +50,7 @@ const PROJECT_ROUTES = [
   'GET /:project_id/v1/management/audit/verify',
   'GET /:project_id/v1/management/join-keys',
   'GET /:project_id/v1/management/keys',
+  'GET /:project_id/v1/management/outbox',
   'GET /:project_id/v1/management/project/delegations',
   'GET /:project_id/v1/management/project/invitations',
   'GET /:project_id/v1/management/project/members',
