@@ -6,6 +6,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps';
+import { approvalLinkRoutes } from './approvals/approval-link-routes';
 import { approvalsRoutes } from './approvals/approvals-routes';
 import { agentsRoutes } from './agents/agents-routes';
 import { delegationsRoutes } from './approvals/delegations-routes';
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     opsStreamRoute(ops, deps, streams);
     opsSessionRoutes(ops, deps);
     await ops.register(async (form) => invitationPageRoutes(form, deps));
+    await ops.register(async (link) => approvalLinkRoutes(link, deps));
     keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
     membersRoutes(ops, deps, '/ops/api', activeProjectOf);
     delegationsRoutes(ops, deps, '/ops/api', activeProjectOf);

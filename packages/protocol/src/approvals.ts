@@ -232,6 +232,20 @@ export const CreateDelegationRequest = z
   .strict();
 export type CreateDelegationRequest = z.infer<typeof CreateDelegationRequest>;
 
+/**
+ * `POST /ops/approval/:id`: a decision through a one-time link, as a form or JSON. `comment` is
+ * stored as the note of an approval or the reason of a rejection; `confirm` is the typed tool
+ * name an irreversible approval needs (compared exactly).
+ */
+export const LinkDecisionRequest = z.object({
+  /** Any string: every unusable token, empty or malformed included, gets the same answer. */
+  token: z.string().max(8192),
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+  confirm: z.string().max(200).optional(),
+});
+export type LinkDecisionRequest = z.infer<typeof LinkDecisionRequest>;
+
 /** `pending`: the mailer will send it; `unsent`: no SMTP is configured, it is only readable here. */
 export const OutboxStatus = z.enum(['pending', 'sent', 'failed', 'unsent']);
 export type OutboxStatus = z.infer<typeof OutboxStatus>;

@@ -85,6 +85,16 @@ async function consumeLink(
     .where('email', '=', email.toLowerCase())
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
+    // A link lives no longer than its stage, even before the sweeper moves the approval on.
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('approvals')
+          .select('id')
+          .where('id', '=', row.id)
+          .where('stage_deadline_at', '>', sql<Date>`now()`),
+      ),
+    )
     .returning('jti')
     .executeTakeFirst();
   if (!used) throw new AppError('approval_link_invalid', LINK_INVALID_MESSAGE);
