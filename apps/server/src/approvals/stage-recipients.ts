@@ -1,6 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { DelegationTier } from '@xem/protocol';
 import type { Database } from '../db/schema';
 import { stageOf, type ApprovalRow } from './approval-view';
+import { delegatesFor } from './delegated-tiers';
 
 export interface Recipient {
   /** Lowercased address. */
@@ -21,12 +23,16 @@ export interface Recipient {
 export async function stageRecipients(db: Kysely<Database>, row: ApprovalRow): Promise<Recipient[]> {
   const stage = stageOf(row);
   const specs = stage.approvers;
-  const tiers = specs.filter((a) => a.startsWith('delegates:')).map((a) => a.slice('delegates:'.length));
-  const userIds = specs.filter((a) => a.startsWith('usr_'));
+  const userIds = new Set(specs.filter((a) => a.startsWith('usr_')));
+  for (const spec of specs) {
+    if (spec === 'delegates:destructive' || spec === 'delegates:irreversible') {
+      const tier = spec.slice('delegates:'.length) as DelegationTier;
+      for (const id of await delegatesFor(db, row.project_id, tier)) userIds.add(id);
+    }
+  }
   const wantOwners = specs.includes('role:owner');
-
   const members =
-    wantOwners || tiers.length > 0 || userIds.length > 0
+    wantOwners || userIds.size > 0
       ? await db
           .selectFrom('memberships as m')
           .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -35,23 +41,7 @@ export async function stageRecipients(db: Kysely<Database>, row: ApprovalRow): P
           .where((eb) =>
             eb.or([
               ...(wantOwners ? [eb('m.role', '=', 'owner')] : []),
-              ...(userIds.length > 0 ? [eb('u.id', 'in', userIds)] : []),
-              ...(tiers.length > 0
-                ? [
-                    eb.exists(
-                      eb
-                        .selectFrom('delegations as d')
-                        .select('d.id')
-                        .whereRef('d.project_id', '=', 'm.project_id')
-                        .whereRef('d.user_id', '=', 'm.user_id')
-                        .where('d.revoked_at', 'is', null)
-                        .where((w) =>
-                          w.or([w('d.expires_at', 'is', null), w('d.expires_at', '>', sql<Date>`now()`)]),
-                        )
-                        .where('d.tier', 'in', coveringTiers(tiers)),
-                    ),
-                  ]
-                : []),
+              ...(userIds.size > 0 ? [eb('u.id', 'in', [...userIds])] : []),
             ]),
           )
           .orderBy('u.email')
@@ -76,14 +66,4 @@ export async function stageRecipients(db: Kysely<Database>, row: ApprovalRow): P
     if (requester) byEmail.delete(requester.email);
   }
   return [...byEmail.values()];
-}
-
-/** Delegation tiers that satisfy a `delegates:<tier>` spec: irreversible also covers destructive. */
-function coveringTiers(tiers: string[]): string[] {
-  const out = new Set<string>();
-  for (const t of tiers) {
-    out.add(t);
-    if (t === 'destructive') out.add('irreversible');
-  }
-  return [...out];
 }
