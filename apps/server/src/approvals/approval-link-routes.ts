@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Approval, LinkDecisionRequest } from '@xem/protocol';
@@ -98,7 +98,8 @@ export async function approvalLinkRoutes(app: FastifyInstance, deps: AppDeps): P
             targetId: approvalId,
             after: { code: err.code },
           });
-          return refuse(reply, html, linkInvalid(), linkInvalidPage());
+          if (html) return sendHtml(reply, 403, linkInvalidPage());
+          throw linkInvalid();
         }
         if (!html) throw err;
         if (err.code === 'approval_confirm_mismatch') {
@@ -110,9 +111,4 @@ export async function approvalLinkRoutes(app: FastifyInstance, deps: AppDeps): P
       }
     },
   );
-}
-
-function refuse(reply: FastifyReply, html: boolean, err: AppError, page: string): FastifyReply {
-  if (html) return sendHtml(reply, err.status, page);
-  throw err;
 }
