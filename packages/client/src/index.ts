@@ -6,6 +6,7 @@ export {
   type StreamOptions,
   type XemClientOptions,
 } from './xem-client';
+export type { ApprovalListQuery } from './approval-list-query';
 export type { DelegationListQuery } from './delegation-list-query';
 export type { ExecutionListQuery, PageQuery } from './execution-list-query';
 export { XemApiError, type ClientErrorCode, type XemApiErrorInit, type XemErrorCode } from './xem-api-error';

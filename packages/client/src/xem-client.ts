@@ -2,12 +2,14 @@ import type {
   AddMemberRequest,
   AgentPauseRequest,
   AgentResumeRequest,
+  ApproveRequest,
   CreateDelegationRequest,
   CreateExecutionRequest,
   CreateJoinKeyRequest,
   CreateKeyRequest,
   CreateWorkspaceRequest,
   PauseRequest,
+  RejectRequest,
   TokenRequest,
   UpdateAgentRequest,
   UpdateWorkspaceRequest,
@@ -16,6 +18,8 @@ import {
   AddMemberResponse,
   Agent,
   ApiKey,
+  Approval,
+  ApprovalDetail,
   AuditEntry,
   AuditVerifyResult,
   CreatedJoinKey,
@@ -34,6 +38,7 @@ import {
   type ProjectRole,
 } from '@xem/protocol';
 import { z } from 'zod';
+import type { ApprovalListQuery } from './approval-list-query';
 import type { DelegationListQuery } from './delegation-list-query';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
 import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
@@ -373,6 +378,36 @@ export class XemClient {
     return this.call({ method: 'POST', path, schema: Execution });
   }
 
+  /** Newest first. */
+  async listApprovals(query: ApprovalListQuery = {}): Promise<List<Approval>> {
+    const q: Record<string, QueryValue> = {
+      ...query,
+      status: query.status?.join(','),
+      risk: query.risk?.join(','),
+    };
+    return this.call({ method: 'GET', path: this.exec('/approvals'), query: q, schema: listOf(Approval) });
+  }
+
+  /** The approval with its votes, and whether the caller may decide it (if not, why and who can). */
+  async getApproval(approvalId: string): Promise<ApprovalDetail> {
+    return this.call({ method: 'GET', path: this.approval(approvalId), schema: ApprovalDetail });
+  }
+
+  /**
+   * One approving vote. For an irreversible tool `confirm` must be the tool name exactly; it is
+   * sent as given, and the server alone compares it (422 `approval_confirm_mismatch`).
+   */
+  async approveApproval(approvalId: string, body: z.input<typeof ApproveRequest> = {}): Promise<Approval> {
+    const path = this.approval(approvalId, '/approve');
+    return this.call({ method: 'POST', path, body, schema: Approval });
+  }
+
+  /** A rejection ends the approval at once, and its execution as `rejected`. */
+  async rejectApproval(approvalId: string, body: z.input<typeof RejectRequest> = {}): Promise<Approval> {
+    const path = this.approval(approvalId, '/reject');
+    return this.call({ method: 'POST', path, body, schema: Approval });
+  }
+
   /**
    * Live execution events of the project (`x_exec.execution.*`), reconnecting and resuming on
    * its own until closed; see openEventStream.
@@ -416,6 +451,10 @@ export class XemClient {
 
   private execution(executionId: string, rest = ''): string {
     return this.exec(`/executions/${seg(executionId)}${rest}`);
+  }
+
+  private approval(approvalId: string, rest = ''): string {
+    return this.exec(`/approvals/${seg(approvalId)}${rest}`);
   }
 
   private exec(rest: string): string {

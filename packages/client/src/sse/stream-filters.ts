@@ -1,4 +1,4 @@
-import type { ExecutionStatus, Risk } from '@xem/protocol';
+import type { ApprovalStatus, ExecutionStatus, Risk } from '@xem/protocol';
 
 type OneOrMany<T extends string> = T | readonly T[];
 
@@ -16,7 +16,7 @@ export interface ExecutionStreamFilters {
 export interface ApprovalStreamFilters {
   workspace?: OneOrMany<string> | undefined;
   tool?: OneOrMany<string> | undefined;
-  status?: OneOrMany<string> | undefined;
+  status?: OneOrMany<ApprovalStatus> | undefined;
   risk?: OneOrMany<Risk> | undefined;
   agent?: OneOrMany<string> | undefined;
 }
