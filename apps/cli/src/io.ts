@@ -14,7 +14,10 @@ export interface Io {
     /** The whole of stdin, for `--password-stdin`. */
     readAll(): Promise<string>;
   };
-  /** Asks on stderr and reads one line from the terminal; `secret` turns echo off. */
+  /**
+   * Asks on stderr and reads one line from the terminal, returned exactly as typed (no trimming;
+   * the line terminator dropped); `secret` turns echo off. Ctrl-C rejects with exit code 130.
+   */
   prompt(question: string, opts?: { secret?: boolean }): Promise<string>;
   /**
    * Ctrl-C (SIGINT) calls `handler` instead of ending the process, until the returned function

@@ -6,6 +6,11 @@ const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';
 const BACKSPACES = new Set(['\u007f', '\b']);
 
+/**
+ * Reads one line at the terminal and returns it exactly as typed (after line editing), without
+ * its line terminator and without trimming: a typed confirmation must reach the server as it
+ * was typed. Ctrl-C, or Ctrl-D on an empty line, cancels with the conventional exit code 130.
+ */
 export async function promptLine(
   input: NodeJS.ReadStream,
   output: NodeJS.WriteStream,
@@ -13,7 +18,14 @@ export async function promptLine(
 ): Promise<string> {
   const rl = createInterface({ input, output, terminal: true });
   try {
-    return (await rl.question(question)).trim();
+    const cancelled = new Promise<never>((_, reject) =>
+      rl.once('SIGINT', () => reject(new CliError('cancelled', 130))),
+    );
+    return await Promise.race([rl.question(question), cancelled]);
+  } catch (err) {
+    // readline rejects the question with an AbortError on Ctrl-D at an empty line.
+    if (err instanceof Error && err.name === 'AbortError') throw new CliError('cancelled', 130);
+    throw err;
   } finally {
     rl.close();
   }
