@@ -2,13 +2,16 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import type {
   Agent,
+  Approval,
   Execution,
   ExecutionDetail,
   ExecutionStatus,
   JoinKey,
+  Risk,
   Tool,
   Workspace,
 } from '@xem/protocol';
+import { FakeApprovals, FakeRefusal, type FakeUser } from './fake-approvals';
 import { agent, executionDetail, joinKey, tool, workspace } from './fleet-fixtures';
 
 export interface SeenRequest {
@@ -28,7 +31,17 @@ const SCRIPTS: Record<string, ExecutionStatus[]> = {
   fail: ['dispatched', 'failed'],
   lost: ['dispatched', 'ambiguous'],
   slow: ['queued'],
+  // Risky tools wait for their approval; a decision rewrites the script (see decideApproval).
+  file_delete: ['pending_approval'],
+  directory_purge: ['pending_approval'],
 };
+
+const RISKS: Record<string, Risk> = { file_delete: 'destructive', directory_purge: 'irreversible' };
+
+/** The CLI tests' default key (XEROCTL_API_KEY) is Ann's; `--api-key` with another key is Bob. */
+export const ANN: FakeUser = { id: 'usr_1', email: 'a@x.test', keyId: 'key_1' };
+export const BOB: FakeUser = { id: 'usr_2', email: 'bob@x.test', keyId: 'key_2' };
+export const BOB_KEY = 'xero_default_bob';
 
 interface StoredExecution {
   detail: ExecutionDetail;
@@ -36,13 +49,16 @@ interface StoredExecution {
 }
 
 /**
- * `GET …/exec/executions/stream`: the fake answers `retry: 10` and the connected frame, then
- * sends only what the test tells it to.
+ * `GET …/exec/executions/stream` and `…/approvals/stream`: the fake answers `retry: 10` and the
+ * connected frame, then sends what the test tells it to, and the events of approval decisions.
  */
 export interface FakeEventStreams {
-  /** Streams open right now. */
+  /** Streams open right now (both kinds). */
   readonly open: number;
-  /** Sends a fact to every open stream under the next event id, which it returns. */
+  /**
+   * Sends a fact under the next event id, which it returns, to every open stream of its kind
+   * (`x_exec.execution.*` to executions streams, `x_exec.approval.*` to approvals streams).
+   */
   send(event: string, data: unknown): string;
   /** Sends a frame without an id (connection frames). */
   sendFrame(event: string, data: unknown): void;
@@ -58,6 +74,9 @@ export interface FakeXemApi {
   streams: FakeEventStreams;
   /** The execution as the API returns it (without history and output). */
   execution(id: string): Execution;
+  /** Moves an execution to `status` as the server would: stored, then its event on the stream. */
+  advance(id: string, status: ExecutionStatus): void;
+  approval(id: string): Approval;
   /** The most rows a list page holds whatever `limit` asks (the real server's is 500). */
   paging: { maxPage: number };
   close(): Promise<void>;
@@ -87,10 +106,11 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   const executions = new Map<string, StoredExecution>();
   const seen: SeenRequest[] = [];
   const paging = { maxPage: 500 };
-  const open = new Set<ServerResponse>();
+  const approvals = new FakeApprovals();
+  const open = new Map<ServerResponse, 'executions' | 'approvals'>();
   let lastEventId = 0;
-  const write = (text: string) => {
-    for (const res of open) res.write(text);
+  const write = (text: string, kind?: 'executions' | 'approvals') => {
+    for (const [res, k] of open) if (!kind || k === kind) res.write(text);
   };
   const streams: FakeEventStreams = {
     get open() {
@@ -98,15 +118,31 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
     },
     send: (event, data) => {
       const id = String(++lastEventId);
-      write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const kind = event.startsWith('x_exec.approval.') ? 'approvals' : 'executions';
+      write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`, kind);
       return id;
     },
     sendFrame: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
     drop: () => {
-      for (const res of open) res.destroy();
+      for (const res of open.keys()) res.destroy();
       open.clear();
     },
     refuseWith: null,
+  };
+  /** Stores the new status with its transition and tells the executions streams. */
+  const advance = (id: string, status: ExecutionStatus) => {
+    const e = executions.get(id)!;
+    e.detail.history.push({
+      from: e.detail.status,
+      to: status,
+      attempt: 1,
+      reason: null,
+      at: new Date().toISOString(),
+    });
+    e.detail.status = status;
+    e.script = status === 'queued' ? ['queued', 'dispatched', 'completed'] : [status];
+    const event = status === 'dispatched' ? 'started' : status;
+    streams.send(`x_exec.execution.${event}`, withoutDetail(e.detail));
   };
 
   const server = createServer((req, res) => {
@@ -126,8 +162,9 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         res
           .writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_fake' })
           .end(JSON.stringify(value));
-      const fail = (status: number, code: string, message: string) =>
-        send(status, { error: { message, type: 'invalid_request_error', code, param: null } });
+      const fail = (status: number, code: string, message: string, param: string | null = null) =>
+        send(status, { error: { message, type: 'invalid_request_error', code, param } });
+      const user = req.headers.authorization === `Bearer ${BOB_KEY}` ? BOB : ANN;
       const route = `${req.method} ${url.pathname}`;
       let m: RegExpExecArray | null;
 
@@ -135,10 +172,10 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         return send(200, {
           project_id: 'proj_1',
           project_slug: 'default',
-          key_id: 'key_1',
+          key_id: user.keyId,
           key_name: 'test',
           scopes: ['execution', 'management'],
-          user: { id: 'usr_1', email: 'a@x.test', role: 'owner', is_admin: true },
+          user: { id: user.id, email: user.email, role: 'owner', is_admin: user === ANN },
         });
       }
       // Pages by offset; the cursor is the offset of the next row, as text.
@@ -218,20 +255,34 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         const script = SCRIPTS[String(body!.tool)];
         if (!script) return fail(400, 'exec_tool_not_found', `no tool named ${String(body!.tool)}`);
         const id = `exe_${executions.size + 1}`;
+        const risk = RISKS[String(body!.tool)] ?? 'read';
         const detail: ExecutionDetail = {
           ...executionDetail,
           id,
           tool: String(body!.tool),
-          args: body!.args as Record<string, unknown>,
-          status: 'queued',
+          args: (body!.args as Record<string, unknown> | undefined) ?? {},
+          risk,
+          status: approvals.needsApproval(risk) ? 'pending_approval' : 'queued',
           agent_id: null,
           exit_code: null,
+          created_by: { user_id: user.id, key_id: user.keyId },
           history: [],
         };
+        if (approvals.needsApproval(risk)) {
+          const approval = approvals.request(withoutDetail(detail), user);
+          detail.approval_id = approval.id;
+          streams.send('x_exec.approval.requested', approval);
+        }
         executions.set(id, { detail, script: [...script] });
         return send(201, withoutDetail(detail));
       }
-      if (route === 'GET /proj_1/v1/exec/executions/stream') {
+      const streamKind =
+        route === 'GET /proj_1/v1/exec/executions/stream'
+          ? 'executions'
+          : route === 'GET /proj_1/v1/exec/approvals/stream'
+            ? 'approvals'
+            : null;
+      if (streamKind) {
         if (streams.refuseWith) return fail(streams.refuseWith.status, streams.refuseWith.code, 'refused');
         res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_fake' });
         const resumedAfter = req.headers['last-event-id'] ?? null;
@@ -248,9 +299,38 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
             resumed_after: resumedAfter,
           })}\n\n`,
         );
-        open.add(res);
+        open.set(res, streamKind);
         res.on('close', () => open.delete(res));
         return;
+      }
+      if (route === 'GET /proj_1/v1/exec/approvals') {
+        return list(
+          approvals.list(
+            url.searchParams,
+            (ref) => workspaces.find((w) => w.id === ref || w.name === ref)?.id,
+          ),
+        );
+      }
+      if ((m = /^(GET|POST) \/proj_1\/v1\/exec\/approvals\/([^/]+)(\/approve|\/reject)?$/.exec(route))) {
+        const approvalId = decodeURIComponent(m[2]!);
+        try {
+          if (m[1] === 'GET' && !m[3]) return send(200, approvals.detail(approvalId, user));
+          if (m[1] !== 'POST' || !m[3]) return fail(404, 'not_found', `no route ${route}`);
+          const decided = approvals.decide(
+            approvalId,
+            user,
+            m[3] === '/approve' ? 'approve' : 'reject',
+            body ?? {},
+          );
+          if (decided.status !== 'pending') {
+            streams.send('x_exec.approval.decided', decided);
+            advance(decided.execution_id, decided.status === 'approved' ? 'queued' : 'rejected');
+          }
+          return send(200, decided);
+        } catch (err) {
+          if (err instanceof FakeRefusal) return fail(err.status, err.code, err.message, err.param);
+          throw err;
+        }
       }
       if (route === 'GET /proj_1/v1/exec/executions')
         return list([...executions.values()].map((e) => withoutDetail(e.detail)).reverse());
@@ -301,6 +381,8 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
     paging,
     streams,
     execution: (id) => withoutDetail(executions.get(id)!.detail),
+    advance,
+    approval: (id) => approvals.get(id)!,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

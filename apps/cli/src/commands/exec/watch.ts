@@ -1,16 +1,12 @@
-import {
-  XemApiError,
-  type ExecutionStreamEvent,
-  type StreamStatus,
-  type XExecExecutionEventName,
-} from '@xem/client';
+import type { ExecutionStreamEvent, StreamStatus, XExecExecutionEventName } from '@xem/client';
 import { Execution, ExecutionStatus, Risk } from '@xem/protocol';
 import { Command } from 'commander';
 import { UsageError } from '../../cli-error';
 import type { Deps, MakeDeps } from '../../deps';
+import { describeStreamRetry } from '../../describe-stream-retry';
 import { enumList } from '../../flag-parsers';
 import { formatEventJson, formatEventLine, type WatchedEvent } from './event-line';
-import { resolveWorkspaceId } from '../workspaces/resolve-workspace';
+import { resolveWorkspaceIds } from '../workspaces/resolve-workspace';
 import { finishExecution } from './finish-execution';
 import { TERMINAL_STATUSES } from './poll-execution';
 
@@ -136,15 +132,12 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
         deps.out.note(`watch: live again${s.lastEventId ? ` (resumed after event ${s.lastEventId})` : ''}`);
       wasLive = true;
     } else if (s.state === 'reconnecting' || s.state === 'offline') {
-      deps.out.note(describeRetry(s));
+      deps.out.note(describeStreamRetry('watch', s));
     }
   };
 
   // The stream filters on workspace ids; people type names.
-  const workspaces =
-    opts.workspace === undefined
-      ? undefined
-      : await Promise.all(splitList(opts.workspace).map((w) => resolveWorkspaceId(client, w)));
+  const workspaces = await resolveWorkspaceIds(client, opts.workspace);
   const stream = client.streamExecutions(
     { workspace: workspaces, tool: opts.tool, status: opts.status, risk: opts.risk, agent: opts.agent },
     { onEvent, onStatus },
@@ -158,21 +151,4 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   }
   if (failure) throw failure;
   if (ended) finishExecution(deps, ended);
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-}
-
-function describeRetry(s: StreamStatus): string {
-  const when = s.retryInMs ? `in ${(s.retryInMs / 1000).toFixed(1)}s` : 'now';
-  const why = s.error
-    ? `: ${s.error instanceof XemApiError ? `${s.error.message} (code ${s.error.code})` : s.error.message}`
-    : ' (the server asked to)';
-  return s.state === 'offline'
-    ? `watch: offline after ${s.failures} attempts, retrying ${when}${why}`
-    : `watch: reconnecting ${when}${why}`;
 }
