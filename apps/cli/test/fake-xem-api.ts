@@ -107,6 +107,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   const seen: SeenRequest[] = [];
   const paging = { maxPage: 500 };
   const approvals = new FakeApprovals();
+  const replays = new Map<string, Execution>();
   const open = new Map<ServerResponse, 'executions' | 'approvals'>();
   let lastEventId = 0;
   const write = (text: string, kind?: 'executions' | 'approvals') => {
@@ -139,7 +140,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
       reason: null,
       at: new Date().toISOString(),
     });
-    e.detail.status = status;
+    settle(e.detail, status);
     e.script = status === 'queued' ? ['queued', 'dispatched', 'completed'] : [status];
     const event = status === 'dispatched' ? 'started' : status;
     streams.send(`x_exec.execution.${event}`, withoutDetail(e.detail));
@@ -252,6 +253,10 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         return t ? send(200, t) : fail(404, 'exec_tool_not_found', `no tool named ${m[1]}`);
       }
       if (route === 'POST /proj_1/v1/exec/executions') {
+        // A repeated Idempotency-Key gets the first answer again, as on the server.
+        const key = req.headers['idempotency-key'];
+        const replay = typeof key === 'string' ? replays.get(key) : undefined;
+        if (replay) return send(201, replay);
         const script = SCRIPTS[String(body!.tool)];
         if (!script) return fail(400, 'exec_tool_not_found', `no tool named ${String(body!.tool)}`);
         const id = `exe_${executions.size + 1}`;
@@ -274,6 +279,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
           streams.send('x_exec.approval.requested', approval);
         }
         executions.set(id, { detail, script: [...script] });
+        if (typeof key === 'string') replays.set(key, withoutDetail(detail));
         return send(201, withoutDetail(detail));
       }
       const streamKind =
@@ -361,14 +367,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
             at: '2026-01-01T00:00:01.000Z',
           });
         }
-        const ran = next !== 'queued';
-        Object.assign(e.detail, {
-          status: next,
-          agent_id: ran ? 'agt_1' : null,
-          exit_code: next === 'completed' ? 0 : next === 'failed' ? 3 : null,
-          duration_ms: ['completed', 'failed'].includes(next) ? 1200 : null,
-          error: next === 'failed' ? { code: 'tool_failed', message: 'exit status 3' } : null,
-        });
+        settle(e.detail, next);
         return send(200, e.detail);
       }
       fail(404, 'not_found', `no route ${route}`);
@@ -389,6 +388,18 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         server.close(() => ok());
       }),
   };
+}
+
+/** Puts an execution in `status` with the fields that status implies: agent, exit code, duration, error. */
+function settle(d: ExecutionDetail, status: ExecutionStatus): void {
+  const ran = !['pending_approval', 'queued', 'rejected'].includes(status);
+  Object.assign(d, {
+    status,
+    agent_id: ran ? 'agt_1' : null,
+    exit_code: status === 'completed' ? 0 : status === 'failed' ? 3 : null,
+    duration_ms: ['completed', 'failed'].includes(status) ? 1200 : null,
+    error: status === 'failed' ? { code: 'tool_failed', message: 'exit status 3' } : null,
+  });
 }
 
 function withoutDetail(d: ExecutionDetail): Execution {

@@ -82,6 +82,22 @@ export function describeOutcome(a: Approval): string {
   }
 }
 
+/** How an approval ended for the requester who waited on it (`exec invoke --wait`). */
+export function describeApprovalEnd(a: Approval): string {
+  switch (a.status) {
+    case 'rejected': {
+      const by = a.decided_by ? ` by ${describeVoter(a.decided_by)}` : '';
+      return `Approval ${a.id} was rejected${by}${a.reason ? `: ${JSON.stringify(a.reason)}` : '.'}`;
+    }
+    case 'timed_out':
+      return `Approval ${a.id} timed out at stage ${formatStage(a)} without a decision.`;
+    case 'invalidated':
+      return `Approval ${a.id} was invalidated${a.reason ? `: ${a.reason}` : ''}; request it again.`;
+    default:
+      return `Approval ${a.id} is ${a.status}.`;
+  }
+}
+
 /** The command an approver runs: irreversible tools need their name as `--confirm`. */
 export function approveCommand(a: { id: string; tool: string; risk: string }): string {
   return `xeroctl approvals approve ${a.id}${a.risk === 'irreversible' ? ` --confirm ${a.tool}` : ''}`;

@@ -1,24 +1,14 @@
-import type { ExecutionStreamEvent, StreamStatus, XExecExecutionEventName } from '@xem/client';
-import { Execution, ExecutionStatus, Risk } from '@xem/protocol';
+import type { StreamStatus } from '@xem/client';
+import { ExecutionStatus, Risk, type Execution } from '@xem/protocol';
 import { Command } from 'commander';
 import { UsageError } from '../../cli-error';
 import type { Deps, MakeDeps } from '../../deps';
 import { describeStreamRetry } from '../../describe-stream-retry';
 import { enumList } from '../../flag-parsers';
-import { formatEventJson, formatEventLine, type WatchedEvent } from './event-line';
+import { formatEventJson, formatEventLine } from './event-line';
 import { resolveWorkspaceIds } from '../workspaces/resolve-workspace';
 import { finishExecution } from './finish-execution';
-import { TERMINAL_STATUSES } from './poll-execution';
-
-/** The event that announces each terminal status (TERMINAL_STATUSES). */
-const TERMINAL_EVENT_NAMES: Partial<Record<ExecutionStatus, XExecExecutionEventName>> = {
-  completed: 'x_exec.execution.completed',
-  failed: 'x_exec.execution.failed',
-  timed_out: 'x_exec.execution.timed_out',
-  cancelled: 'x_exec.execution.cancelled',
-  rejected: 'x_exec.execution.rejected',
-  ambiguous: 'x_exec.execution.ambiguous',
-};
+import { followExecutions } from './follow-executions';
 
 export interface WatchOptions {
   /** Follow this one execution and exit when it ends. */
@@ -64,66 +54,14 @@ export function command(make: MakeDeps): Command {
 }
 
 /**
- * Follows `GET …/exec/executions/stream`. Reconnections are the stream client's job; this
- * prints facts on stdout and connection changes on stderr. With an execution to follow, its
- * state is also read once the stream is up (and again after a resync), so an end that came
- * before the stream did is not missed.
+ * Prints the events of `GET …/exec/executions/stream` (followExecutions) on stdout and the
+ * connection changes on stderr. With an execution to follow, it ends with that execution.
  */
 export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   const client = await deps.projectClient();
   const json = opts.json === true || deps.out.isJson;
   const target = opts.execution ?? null;
-  let ended: Execution | null = null;
-  let failure: unknown = null;
   let wasLive = false;
-  /** The stream is over (Ctrl-C, an end, an error): a read still in flight must not print. */
-  let over = false;
-
-  const print = (e: WatchedEvent) =>
-    deps.out.line(json ? formatEventJson(e) : formatEventLine(e, new Date().toISOString(), deps.out.isTty));
-
-  const end = (e: WatchedEvent) => {
-    if (ended) return;
-    print(e);
-    ended = e.data;
-    stream.close();
-  };
-
-  const readTarget = async (id: string) => {
-    try {
-      const current = await client.getExecution(id);
-      if (over) return;
-      const event = TERMINAL_EVENT_NAMES[current.status];
-      // Parsing drops history, attempts and output: the data is what the stream would send.
-      if (event) end({ id: null, event, data: Execution.parse(current) });
-    } catch (err) {
-      if (over) return;
-      failure ??= err;
-      stream.close();
-    }
-  };
-
-  const onEvent = (e: ExecutionStreamEvent) => {
-    switch (e.event) {
-      case 'x_exec.connection.connected':
-        // Resumed streams replay what was missed; a fresh one may have missed the end.
-        if (target && e.data.resumed_after === null) void readTarget(target);
-        return;
-      case 'x_exec.connection.resync':
-        deps.out.note(
-          `watch: events after ${e.data.last_event_id} are no longer kept; some were missed${target ? '' : ' (see "xeroctl exec list")'}`,
-        );
-        if (target) void readTarget(target);
-        return;
-      case 'x_exec.connection.heartbeat':
-      case 'x_exec.connection.closing':
-        return;
-      default:
-        if (ended || (target && e.data.id !== target)) return;
-        if (target && TERMINAL_STATUSES.has(e.data.status)) return end(e);
-        print(e);
-    }
-  };
 
   const onStatus = (s: StreamStatus) => {
     if (s.state === 'live') {
@@ -138,17 +76,29 @@ export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
 
   // The stream filters on workspace ids; people type names.
   const workspaces = await resolveWorkspaceIds(client, opts.workspace);
-  const stream = client.streamExecutions(
-    { workspace: workspaces, tool: opts.tool, status: opts.status, risk: opts.risk, agent: opts.agent },
-    { onEvent, onStatus },
-  );
-  const stopListening = deps.io.onInterrupt(() => stream.close());
+  const follower = followExecutions(client, {
+    filters: {
+      workspace: workspaces,
+      tool: opts.tool,
+      status: opts.status,
+      risk: opts.risk,
+      agent: opts.agent,
+    },
+    target: target ?? undefined,
+    onEvent: (e) =>
+      deps.out.line(json ? formatEventJson(e) : formatEventLine(e, new Date().toISOString(), deps.out.isTty)),
+    onStatus,
+    onResync: (lastEventId) =>
+      deps.out.note(
+        `watch: events after ${lastEventId} are no longer kept; some were missed${target ? '' : ' (see "xeroctl exec list")'}`,
+      ),
+  });
+  const stopListening = deps.io.onInterrupt(() => follower.close());
+  let ended: Execution | null;
   try {
-    await stream.done;
+    ended = await follower.done;
   } finally {
-    over = true;
     stopListening();
   }
-  if (failure) throw failure;
   if (ended) finishExecution(deps, ended);
 }
