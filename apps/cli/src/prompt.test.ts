@@ -49,6 +49,7 @@ describe('promptLine', () => {
       const err = await answer.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CliError);
       expect(err).toMatchObject({ message: 'cancelled', exitCode: 130 });
+      expect(t.shown().endsWith('\n')).toBe(true);
     }
   });
 });

@@ -17,14 +17,17 @@ export async function promptLine(
   question: string,
 ): Promise<string> {
   const rl = createInterface({ input, output, terminal: true });
+  // The cursor is still on the prompt's line: the error message should start on its own.
+  const cancelled = () => {
+    output.write('\n');
+    return new CliError('cancelled', 130);
+  };
   try {
-    const cancelled = new Promise<never>((_, reject) =>
-      rl.once('SIGINT', () => reject(new CliError('cancelled', 130))),
-    );
-    return await Promise.race([rl.question(question), cancelled]);
+    const interrupted = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(cancelled())));
+    return await Promise.race([rl.question(question), interrupted]);
   } catch (err) {
     // readline rejects the question with an AbortError on Ctrl-D at an empty line.
-    if (err instanceof Error && err.name === 'AbortError') throw new CliError('cancelled', 130);
+    if (err instanceof Error && err.name === 'AbortError') throw cancelled();
     throw err;
   } finally {
     rl.close();
