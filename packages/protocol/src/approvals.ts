@@ -30,23 +30,37 @@ export const ApproverSpec = z
   );
 export type ApproverSpec = z.infer<typeof ApproverSpec>;
 
-export const EscalationStage = z.object({
-  approvers: z.array(ApproverSpec).min(1).max(50),
-  /** N of M: distinct people who must approve at this stage. */
-  required_approvals: z.number().int().min(1).max(20).default(1),
-  /** Defaults to the level's timeout_seconds. */
-  timeout_seconds: z.number().int().min(10).max(604_800).optional(),
-});
+const SEVEN_DAYS_S = 604_800;
+/** A wait in whole seconds: at least 10, at most 7 days. */
+const TimeoutSeconds = z
+  .number()
+  .int()
+  .min(10, 'must be at least 10 seconds')
+  .max(SEVEN_DAYS_S, `must be at most ${SEVEN_DAYS_S} seconds (7 days)`);
+
+export const EscalationStage = z
+  .object({
+    approvers: z.array(ApproverSpec).min(1, 'needs at least one approver').max(50),
+    /** N of M: distinct people who must approve at this stage. */
+    required_approvals: z.number().int().min(1).max(20).default(1),
+    /** Defaults to the level's timeout_seconds. */
+    timeout_seconds: TimeoutSeconds.optional(),
+  })
+  // Strict so a misspelt optional field is refused instead of silently dropped.
+  .strict();
 export type EscalationStage = z.infer<typeof EscalationStage>;
 
-export const OnTimeout = z.enum(['escalate', 'reject']);
+/** Deliberately without `approve`: nobody answering never approves anything. */
+export const OnTimeout = z.enum(['escalate', 'reject'], {
+  error: 'must be "escalate" or "reject"; approving when nobody answers is not allowed',
+});
 export const SelfApproval = z.enum(['allowed', 'forbidden']);
 
 export const LevelPolicy = z
   .object({
     requires_approval: z.boolean(),
     /** Default timeout of each stage. */
-    timeout_seconds: z.number().int().min(10).max(604_800),
+    timeout_seconds: TimeoutSeconds,
     /** When a stage times out: move to the next stage (`escalate`), or end as timed out (`reject`). */
     on_timeout: OnTimeout,
     /** Whether the requester may decide their own request. */
@@ -54,6 +68,7 @@ export const LevelPolicy = z
     /** Ordered stages; at least one when approval is required. */
     escalation: z.array(EscalationStage).max(10),
   })
+  .strict()
   .superRefine((p, ctx) => {
     if (p.requires_approval && p.escalation.length === 0) {
       ctx.addIssue({
@@ -84,8 +99,11 @@ export const PolicyLevels = z.object({
 });
 export type PolicyLevels = z.infer<typeof PolicyLevels>;
 
-/** `PUT …/workspaces/:id/approval-policy`: levels left out keep their defaults. */
-export const PutApprovalPolicyRequest = z.object({ levels: PolicyLevels.partial() }).strict();
+/**
+ * `PUT …/workspaces/:id/approval-policy`: each level given replaces that level whole; levels left
+ * out keep the workspace's current value (its latest version, or the default when it has none).
+ */
+export const PutApprovalPolicyRequest = z.object({ levels: PolicyLevels.partial().strict() }).strict();
 export type PutApprovalPolicyRequest = z.infer<typeof PutApprovalPolicyRequest>;
 
 export const ApprovalPolicy = z.object({
