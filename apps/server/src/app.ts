@@ -12,6 +12,7 @@ import { agentsRoutes } from './agents/agents-routes';
 import { delegationsRoutes } from './approvals/delegations-routes';
 import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
+import { approvalPolicyRoutes } from './approvals/approval-policy-routes';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
 import { StreamRegistry } from './events/stream-registry';
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     delegationsRoutes(ops, deps, '/ops/api', activeProjectOf);
     auditRoutes(ops, deps, '/ops/api/audit', activeProjectOf);
     workspacesRoutes(ops, deps, '/ops/api', activeProjectOf);
+    approvalPolicyRoutes(ops, deps, '/ops/api', activeProjectOf);
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
     toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
@@ -175,6 +177,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     delegationsRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
     auditRoutes(project, deps, '/:project_id/v1/management/audit', keyProject);
     workspacesRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    approvalPolicyRoutes(project, deps, '/:project_id/v1/management', keyProject);
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);

@@ -44,6 +44,7 @@ export const OX_EVENT_NAMES = [
   'ox.workspace.deleted',
   'ox.workspace.paused',
   'ox.workspace.resumed',
+  'ox.workspace.policy_updated',
 ] as const;
 export type OxEventName = (typeof OX_EVENT_NAMES)[number];
 

@@ -60,7 +60,22 @@ export async function effectivePolicy(db: Kysely<Database>, workspaceId: string)
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!row) return { version: 0, levels: defaultPolicyLevels(), updatedAt: null, updatedBy: null };
+  if (!row) return defaultPolicy();
+  return policyFromRow(row);
+}
+
+/** The built-in default as a policy version (0: never stored, no author). */
+export function defaultPolicy(): EffectivePolicy {
+  return { version: 0, levels: defaultPolicyLevels(), updatedAt: null, updatedBy: null };
+}
+
+/** A stored `approval_policy_versions` row as a policy. */
+export function policyFromRow(row: {
+  version: number;
+  levels: unknown;
+  created_at: Date;
+  created_by: string | null;
+}): EffectivePolicy {
   return {
     version: row.version,
     levels: PolicyLevels.parse(row.levels),
