@@ -90,6 +90,11 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   'POST /:project_id/v1/exec/approvals/:approval_id/approve': { body: { confirm: 5 }, param: 'confirm' },
   'POST /:project_id/v1/exec/approvals/:approval_id/reject': { body: { reason: [] }, param: 'reason' },
   'POST /ops/approval/:approval_id': { body: { token: 5, decision: 'approve' }, param: 'token' },
+  'PUT /ops/api/workspaces/:workspace_id/approval-policy': { body: { levels: 5 }, param: 'levels' },
+  'PUT /:project_id/v1/management/workspaces/:workspace_id/approval-policy': {
+    body: { levels: { read: { requires_approval: 'yes' } } },
+    param: 'levels.read.requires_approval',
+  },
   'POST /v1/enroll': { body: { join_key: 5 }, param: 'join_key' },
   'POST /v1/enroll/challenge': { body: { agent_id: 5 }, param: 'agent_id' },
   'POST /v1/enroll/refresh': { body: { agent_id: 5, challenge: 'c', signature: 's' }, param: 'agent_id' },
@@ -118,7 +123,7 @@ function expectNo5xx(res: LightMyRequestResponse, what: string) {
 /** Routes that also take `application/x-www-form-urlencoded` (link pages' HTML forms). */
 const FORM_ROUTES = ['POST /ops/invitations/accept/form', 'POST /ops/approval/:approval_id'];
 
-const bodyRoutes = () => routes.filter((r) => /^(POST|PATCH|DELETE) /.test(r));
+const bodyRoutes = () => routes.filter((r) => /^(POST|PUT|PATCH|DELETE) /.test(r));
 const json = { 'content-type': 'application/json' };
 
 describe('the error envelope on every route that takes a body', () => {

@@ -97,7 +97,7 @@ export async function login(app: FastifyInstance, email: string, password: strin
 export function opsRequest(
   app: FastifyInstance,
   b: Browser,
-  method: 'POST' | 'PATCH' | 'DELETE' | 'GET',
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET',
   url: string,
   payload?: unknown,
 ) {

@@ -43,6 +43,7 @@ const KNOWN = [
   'DELETE /ops/api/delegations/:delegation_id',
   'POST /ops/api/workspaces',
   'POST /ops/api/workspaces/:workspace_id/pause',
+  'PUT /ops/api/workspaces/:workspace_id/approval-policy',
   'POST /ops/api/join-keys',
   'POST /ops/api/agents/:agent_id/revoke-credentials',
 ];
@@ -67,7 +68,7 @@ beforeAll(async () => {
 
 let seq = 0;
 async function send(route: string, headers: Record<string, string>) {
-  const [method, path] = route.split(' ') as ['POST' | 'PATCH' | 'DELETE', string];
+  const [method, path] = route.split(' ') as ['POST' | 'PUT' | 'PATCH' | 'DELETE', string];
   const requestId = `csrf-test-${++seq}`;
   const res = await t.app.inject({
     method,

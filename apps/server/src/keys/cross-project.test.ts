@@ -56,6 +56,9 @@ const PROJECT_ROUTES = [
   'GET /:project_id/v1/management/project/members',
   'GET /:project_id/v1/management/workspaces',
   'GET /:project_id/v1/management/workspaces/:workspace_id',
+  'GET /:project_id/v1/management/workspaces/:workspace_id/approval-policy',
+  'GET /:project_id/v1/management/workspaces/:workspace_id/approval-policy/versions',
+  'GET /:project_id/v1/management/workspaces/:workspace_id/approval-policy/versions/:version',
   'PATCH /:project_id/v1/management/agents/:agent_id',
   'PATCH /:project_id/v1/management/project/members/:user_id',
   'PATCH /:project_id/v1/management/workspaces/:workspace_id',
@@ -74,6 +77,7 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/workspaces/:workspace_id/agents',
   'POST /:project_id/v1/management/workspaces/:workspace_id/pause',
   'POST /:project_id/v1/management/workspaces/:workspace_id/resume',
+  'PUT /:project_id/v1/management/workspaces/:workspace_id/approval-policy',
 ];
 
 interface Side {
@@ -202,7 +206,8 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':execution_id', target.executionId)
     .replace(':approval_id', target.approvalId)
     .replace(':delegation_id', target.delegationId)
-    .replace(':name', 'cross-tool');
+    .replace(':name', 'cross-tool')
+    .replace(':version', '0');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
     'POST /:project_id/v1/exec/executions': { workspace: 'default', tool: 'cross-tool', args: {} },
@@ -220,6 +225,17 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     'POST /:project_id/v1/management/join-keys': {},
     'PATCH /:project_id/v1/management/agents/:agent_id': { description: 'stolen' },
     'POST /:project_id/v1/management/agents/:agent_id/pause-exec': { reason: 'stolen' },
+    'PUT /:project_id/v1/management/workspaces/:workspace_id/approval-policy': {
+      levels: {
+        irreversible: {
+          requires_approval: true,
+          timeout_seconds: 60,
+          on_timeout: 'reject',
+          self_approval: 'allowed',
+          escalation: [{ approvers: ['stolen@example.test'], required_approvals: 1 }],
+        },
+      },
+    },
   };
   return { method, url, ...(payloads[route] ? { payload: payloads[route] } : {}) };
 }
@@ -265,6 +281,13 @@ async function snapshot(s: Side) {
       .selectAll()
       .where('project_id', '=', s.id)
       .orderBy('id')
+      .execute(),
+    policies: await db
+      .selectFrom('approval_policy_versions')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('workspace_id')
+      .orderBy('version')
       .execute(),
     audit: await db.selectFrom('audit_log').select('seq').where('project_id', '=', s.id).execute(),
   };
