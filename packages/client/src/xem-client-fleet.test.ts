@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LevelPolicy } from '@xem/protocol';
 import { XemApiError, XemClient } from './index';
 
 interface Seen {
@@ -136,6 +137,42 @@ describe('XemClient fleet routes', () => {
     reply = { status: 204, body: '' };
     await c.deleteWorkspace('ws_2');
     expect(`${last().method} ${last().url}`).toBe('DELETE /proj_1/v1/management/workspaces/ws_2');
+  });
+
+  it('maps the approval policy calls, PUT with its body', async () => {
+    const c = client();
+    const stage = { approvers: ['role:owner'], required_approvals: 1 };
+    const lvl: LevelPolicy = {
+      requires_approval: true,
+      timeout_seconds: 900,
+      on_timeout: 'reject',
+      self_approval: 'forbidden',
+      escalation: [stage],
+    };
+    const policy = {
+      workspace_id: 'ws_1',
+      version: 2,
+      levels: { read: lvl, write: lvl, destructive: lvl, irreversible: lvl },
+      updated_at: at,
+      updated_by: 'usr_1',
+    };
+    answer(policy);
+    expect((await c.getApprovalPolicy('ws_1')).version).toBe(2);
+    expect(`${last().method} ${last().url}`).toBe(
+      'GET /proj_1/v1/management/workspaces/ws_1/approval-policy',
+    );
+    await c.putApprovalPolicy('ws_1', { levels: { write: lvl } });
+    expect(`${last().method} ${last().url}`).toBe(
+      'PUT /proj_1/v1/management/workspaces/ws_1/approval-policy',
+    );
+    expect(last().headers['content-type']).toBe('application/json');
+    expect(sent()).toEqual({ levels: { write: lvl } });
+    await c.getApprovalPolicyVersion('ws_1', 0);
+    expect(last().url).toBe('/proj_1/v1/management/workspaces/ws_1/approval-policy/versions/0');
+    answer({ data: [policy], next_cursor: 'Mg' });
+    const page = await c.listApprovalPolicyVersions('ws_1', { limit: 1 });
+    expect(page).toMatchObject({ next_cursor: 'Mg', data: [{ version: 2 }] });
+    expect(last().url).toBe('/proj_1/v1/management/workspaces/ws_1/approval-policy/versions?limit=1');
   });
 
   it('pages the key, member and invitation lists with limit and cursor', async () => {

@@ -9,6 +9,7 @@ import type {
   CreateKeyRequest,
   CreateWorkspaceRequest,
   PauseRequest,
+  PutApprovalPolicyRequest,
   RejectRequest,
   TokenRequest,
   UpdateAgentRequest,
@@ -20,6 +21,7 @@ import {
   ApiKey,
   Approval,
   ApprovalDetail,
+  ApprovalPolicy,
   AuditEntry,
   AuditVerifyResult,
   CreatedJoinKey,
@@ -266,6 +268,43 @@ export class XemClient {
   async unbindAgent(workspaceId: string, agentId: string): Promise<Workspace> {
     const path = this.ws(workspaceId, `/agents/${seg(agentId)}`);
     return this.call({ method: 'DELETE', path, schema: Workspace });
+  }
+
+  /** The policy in force: the latest version, or the built-in default (version 0). */
+  async getApprovalPolicy(workspaceId: string): Promise<ApprovalPolicy> {
+    return this.call({
+      method: 'GET',
+      path: this.ws(workspaceId, '/approval-policy'),
+      schema: ApprovalPolicy,
+    });
+  }
+
+  /** Stores the next version (owners only); levels left out keep their current value. */
+  async putApprovalPolicy(
+    workspaceId: string,
+    body: z.input<typeof PutApprovalPolicyRequest>,
+  ): Promise<ApprovalPolicy> {
+    const path = this.ws(workspaceId, '/approval-policy');
+    return this.call({ method: 'PUT', path, body, schema: ApprovalPolicy });
+  }
+
+  /** Stored versions, newest first (the default, version 0, is never listed). */
+  async listApprovalPolicyVersions(
+    workspaceId: string,
+    query: PageQuery = {},
+  ): Promise<List<ApprovalPolicy>> {
+    return this.call({
+      method: 'GET',
+      path: this.ws(workspaceId, '/approval-policy/versions'),
+      query: { ...query },
+      schema: listOf(ApprovalPolicy),
+    });
+  }
+
+  /** One version; 0 is the built-in default. */
+  async getApprovalPolicyVersion(workspaceId: string, version: number): Promise<ApprovalPolicy> {
+    const path = this.ws(workspaceId, `/approval-policy/versions/${version}`);
+    return this.call({ method: 'GET', path, schema: ApprovalPolicy });
   }
 
   async listJoinKeys(query: PageQuery = {}): Promise<List<JoinKey>> {
