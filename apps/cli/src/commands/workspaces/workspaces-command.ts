@@ -4,11 +4,19 @@ import * as bind from './bind';
 import * as create from './create';
 import * as list from './list';
 import * as pause from './pause';
+import * as policyHistory from './policy/history';
+import * as policySet from './policy/set';
+import * as policyShow from './policy/show';
 import * as resume from './resume';
 import * as show from './show';
 import * as unbind from './unbind';
 
 export function workspacesCommand(make: MakeDeps): Command {
+  const policy = new Command('policy')
+    .description('Approval policy of a workspace: who must approve what, and by when')
+    .addCommand(policyShow.command(make))
+    .addCommand(policySet.command(make))
+    .addCommand(policyHistory.command(make));
   return new Command('workspaces')
     .description('Manage workspaces: where tools run, and which agents serve them')
     .addCommand(list.command(make))
@@ -17,5 +25,6 @@ export function workspacesCommand(make: MakeDeps): Command {
     .addCommand(bind.command(make))
     .addCommand(unbind.command(make))
     .addCommand(pause.command(make))
-    .addCommand(resume.command(make));
+    .addCommand(resume.command(make))
+    .addCommand(policy);
 }
