@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frameOf } from '../events/stream-frames';
 import { ApprovalPolicy, listOf, type LevelPolicy, type Workspace } from '@xem/protocol';
 import {
   ADMIN_EMAIL,
@@ -155,12 +156,22 @@ describe('PUT creates versions', () => {
     });
     const event = await t.deps.db
       .selectFrom('events')
-      .select('payload')
+      .select(['id', 'type', 'payload', 'created_at'])
       .where('type', '=', 'workspace.policy_updated')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirstOrThrow();
     expect(event.payload).toEqual(v1);
+    // Dashboards see it on /ops/stream; the public streams carry no workspace events.
+    const stored = {
+      id: event.id,
+      projectId: t.projectId,
+      type: event.type,
+      payload: event.payload as Record<string, unknown>,
+      createdAt: event.created_at,
+    };
+    expect(frameOf('ops', stored)).toContain('event: ox.workspace.policy_updated\n');
+    expect(frameOf('approvals', stored)).toBeNull();
   });
 
   it('a partial PUT replaces only the levels it names and keeps the current value of the others', async () => {
