@@ -184,6 +184,40 @@ describe('PUT creates versions', () => {
     expect(v2.levels.read).toEqual(v1.levels.read);
   });
 
+  it('a PUT that changes nothing stores, audits and announces nothing (repeating a PUT is harmless)', async () => {
+    const events = async () =>
+      (
+        await t.deps.db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('type', '=', 'workspace.policy_updated')
+          .executeTakeFirstOrThrow()
+      ).n;
+    const before = await events();
+    for (const body of [{ levels: { irreversible: v2.levels.irreversible } }, { levels: {} }]) {
+      const res = await put(body);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual(v2);
+      const audit = await t.deps.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('request_id', '=', String(res.headers['x-request-id']))
+        .execute();
+      expect(audit).toEqual([]);
+    }
+    expect(await events()).toBe(before);
+    // Neither key order nor leaving a default out (required_approvals: 1) counts as a change.
+    const { escalation, ...rest } = v2.levels.irreversible;
+    const reordered = { escalation: escalation.map(({ approvers }) => ({ approvers })), ...rest };
+    expect((await putOk({ levels: { irreversible: reordered } })).version).toBe(2);
+    // Nor does setting a never-set workspace to the default: it stays version 0.
+    const fresh = await opsRequest(t.app, admin, 'POST', '/ops/api/workspaces', { name: 'fresh' });
+    const freshUrl = policyUrl(fresh.json<Workspace>().id);
+    const dflt = await current(freshUrl);
+    const same = await put({ levels: dflt.levels }, key, freshUrl);
+    expect(same.json()).toMatchObject({ version: 0, updated_at: null });
+  });
+
   it('read and write may require approval too', async () => {
     const v3 = await putOk({ levels: { write: level(['role:owner'], { self_approval: 'allowed' }) } });
     expect(v3.version).toBe(3);

@@ -77,13 +77,11 @@ describe(`concurrent PUTs (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
   it('partial PUTs of different levels at once all survive: none builds on a stale version', async () => {
     const ws = await newWorkspace('race-merge');
     const risks: Risk[] = ['read', 'write', 'destructive', 'irreversible'];
-    const answers = await Promise.all(
-      risks.flatMap((risk, i) => [put(ws, { [risk]: level(200 + i) }), put(ws, { [risk]: level(200 + i) })]),
-    );
+    const answers = await Promise.all(risks.map((risk, i) => put(ws, { [risk]: level(200 + i) })));
     for (const res of answers) expect(res.statusCode, res.body).toBe(200);
     const res = await t.app.inject({ method: 'GET', url: url(ws), headers: bearer(key) });
     const final = ApprovalPolicy.parse(res.json());
-    expect(final.version).toBe(8);
+    expect(final.version).toBe(4);
     risks.forEach((risk, i) => expect(final.levels[risk].timeout_seconds, risk).toBe(200 + i));
   });
 });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ApprovalPolicy, PutApprovalPolicyRequest } from '@xem/protocol';
 import { appendAudit } from '../audit/append-audit';
+import { canonicalJson } from '../audit/canonical-json';
 import type { Database } from '../db/schema';
 import { appendEvent } from '../events/append-event';
 import { assertOwner, type Actor } from '../http/principal';
@@ -11,8 +12,10 @@ import { validatePolicyLevels } from './validate-policy-levels';
 
 /**
  * Stores the next version of a workspace's approval policy: the current policy with the given
- * levels replaced whole (levels left out keep their current value). Every call makes a version,
- * audited as `approval_policy.update` and announced as `workspace.policy_updated`.
+ * levels replaced whole (levels left out keep their current value), audited as
+ * `approval_policy.update` and announced as `workspace.policy_updated`. A PUT that changes
+ * nothing answers the current policy and stores nothing: a new version would invalidate the
+ * workspace's pending approvals (the version is part of their action hash) for no reason.
  *
  * Concurrent writers of one workspace are serialised by a lock on its row, taken before the
  * current version is read: each builds on the version the previous one committed, so versions
@@ -32,6 +35,8 @@ export async function putApprovalPolicy(
     await validatePolicyLevels(trx, projectId, input.levels);
     const current = await effectivePolicy(trx, workspaceId);
     const levels = { ...current.levels, ...input.levels };
+    if (canonicalJson(levels) === canonicalJson(current.levels))
+      return toApprovalPolicy(workspaceId, current);
     const row = await trx
       .insertInto('approval_policy_versions')
       .values({
