@@ -118,6 +118,9 @@ describe(
         IRREVERSIBLE: 'approval required, timeout 3600s, on timeout reject, self-approval forbidden',
       });
       expect(set.stderr).toContain('Stored approval policy version 1 of workspace prod-eu');
+      const again = ok(await cli(['workspaces', 'policy', 'set', 'prod-eu', '--file', yaml]));
+      expect(fields(again).VERSION).toBe('1');
+      expect(again.stderr).toContain('Nothing changed: workspace prod-eu keeps approval policy version 1.');
 
       // What show --json prints can be edited and set again as it is.
       const saved = JSON.parse(

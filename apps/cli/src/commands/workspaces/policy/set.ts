@@ -23,11 +23,14 @@ export async function run(opts: SetOptions, deps: Deps): Promise<void> {
   const body = await readPolicyFile(opts.file, () => deps.io.stdin.readAll());
   const client = await deps.projectClient();
   const id = await resolveWorkspaceId(client, opts.workspace);
+  // Only to tell the person whether anything changed: an unchanged PUT stores no version.
+  const before = await client.getApprovalPolicy(id);
   const policy = await client.putApprovalPolicy(id, body);
   deps.out.record(policyFields(policy), policy);
-  if (!deps.out.isJson) {
-    deps.out.note(
-      `Stored approval policy version ${policy.version} of workspace ${opts.workspace}; levels not in the file kept their current value.`,
-    );
-  }
+  if (deps.out.isJson) return;
+  deps.out.note(
+    policy.version === before.version
+      ? `Nothing changed: workspace ${opts.workspace} keeps approval policy version ${policy.version}.`
+      : `Stored approval policy version ${policy.version} of workspace ${opts.workspace}; levels not in the file kept their current value.`,
+  );
 }
