@@ -32,7 +32,7 @@ export function eligibleDescription(row: ApprovalRow): string {
 
 /**
  * May `who` decide `row` at its current stage? Owners (and admins) always; members delegated for
- * the tool's tier (or, for read/write levels, any tier); the stage's listed approvers; an
+ * the tool's tier; the stage's listed approvers; an
  * external reviewer only through a link naming them. When the level forbids self-approval, the
  * requester — however they act (session, their API key, a chat or MCP conversation they drive,
  * a delegation, a link to their own address) — may not.
@@ -70,8 +70,8 @@ export async function authorityOf(db: Kysely<Database>, row: ApprovalRow, who: D
   if (who.role === 'member') {
     if (stage.approvers.includes(who.userId)) return { allowed: true, reason: null };
     const tiers: ReadonlySet<string> = await delegatedTiers(db, row.project_id, who.userId);
-    const lowRisk = row.risk === 'read' || row.risk === 'write';
-    if ((lowRisk && tiers.size > 0) || tiers.has(row.risk)) return { allowed: true, reason: null };
+    // Delegations are per tier (destructive, irreversible); they never reach read or write levels.
+    if (tiers.has(row.risk)) return { allowed: true, reason: null };
     const listedTier = stage.approvers.some((a) => a.startsWith('delegates:') && tiers.has(a.slice(10)));
     if (listedTier) return { allowed: true, reason: null };
   }
