@@ -9,3 +9,4 @@ export * from './enrollment';
 export * from './executions';
 export * from './agent-frames';
 export * from './events';
+export * from './webhooks';
