@@ -26,6 +26,7 @@ import { tokenRoutes } from './keys/token-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
+import { webhooksRoutes } from './webhooks/webhooks-routes';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
 
 export interface BuildAppOptions {
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     workspacesRoutes(ops, deps, '/ops/api', activeProjectOf);
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
+    webhooksRoutes(ops, deps, '/ops/api', activeProjectOf);
   });
 
   await app.register(async (project) => {
@@ -158,6 +160,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     workspacesRoutes(project, deps, '/:project_id/v1/management', keyProject);
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    webhooksRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
   });
