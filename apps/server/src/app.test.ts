@@ -75,6 +75,16 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
     body: { workspace_id: 5 },
     param: 'workspace_id',
   },
+  'POST /ops/api/webhooks': { body: { url: 5, events: ['exec.completed'] }, param: 'url' },
+  'PATCH /ops/api/webhooks/:webhook_id': { body: { enabled: 'yes' }, param: 'enabled' },
+  'POST /:project_id/v1/management/webhooks': {
+    body: { url: 'https://hooks.example.test', events: 'exec.completed' },
+    param: 'events',
+  },
+  'PATCH /:project_id/v1/management/webhooks/:webhook_id': {
+    body: { metadata: { a: 5 } },
+    param: 'metadata.a',
+  },
   'POST /v1/enroll': { body: { join_key: 5 }, param: 'join_key' },
   'POST /v1/enroll/challenge': { body: { agent_id: 5 }, param: 'agent_id' },
   'POST /v1/enroll/refresh': { body: { agent_id: 5, challenge: 'c', signature: 's' }, param: 'agent_id' },

@@ -41,6 +41,12 @@ const KNOWN = [
   'POST /ops/api/workspaces/:workspace_id/pause',
   'POST /ops/api/join-keys',
   'POST /ops/api/agents/:agent_id/revoke-credentials',
+  'POST /ops/api/webhooks',
+  'PATCH /ops/api/webhooks/:webhook_id',
+  'DELETE /ops/api/webhooks/:webhook_id',
+  'POST /ops/api/webhooks/:webhook_id/rotate-secret',
+  'POST /ops/api/webhooks/:webhook_id/test',
+  'POST /ops/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
 ];
 
 const t: TestApp = await createTestApp();
