@@ -34,6 +34,7 @@ import {
 import { z } from 'zod';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
 import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
+import { WebhooksApi } from './webhooks-api';
 
 export interface XemClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8080`. */
@@ -78,6 +79,11 @@ export class XemClient {
 
   get projectId(): string | undefined {
     return this.options.projectId;
+  }
+
+  /** Webhook endpoints of the project and their deliveries (management API). */
+  get webhooks(): WebhooksApi {
+    return new WebhooksApi(this.options, () => this.mgmt('/webhooks'));
   }
 
   /** The same connection, acting on another project. */
