@@ -46,15 +46,21 @@ export function startDeliveryWorker(
     do {
       again = false;
       try {
+        let full = false;
         for (;;) {
           const free = MAX_IN_FLIGHT - inFlight.size;
-          if (free <= 0 || stopped) break;
+          if (stopped) return;
+          if (free <= 0) {
+            full = true;
+            break;
+          }
           const taken = await claimDueDeliveries(deps.db, free, deps.config.webhooks.timeoutMs);
           for (const d of taken) send(d);
           if (taken.length < free) break;
         }
-        const next = await msUntilNextDue(deps.db);
+        // All slots busy: the next one to finish wakes the worker; a timer would only spin.
         const poll = deps.config.dispatchPollIntervalMs;
+        const next = full ? poll : await msUntilNextDue(deps.db);
         if (!stopped) armIn(next === null ? poll : Math.min(next + 5, poll));
       } catch (err) {
         log?.error({ err }, 'claiming webhook deliveries failed; retrying at the next poll');

@@ -19,6 +19,7 @@ import { bearer, createTestApp, expectError, type TestApp } from '../../test/tes
 import { dispatchPass } from '../executions/dispatch-pass';
 import { handleExecutionFrame } from '../executions/handle-execution-frame';
 import { fanOutEvents } from './fan-out-events';
+import { MAX_IN_FLIGHT } from './start-delivery-worker';
 import { startWebhookLoops } from './start-webhook-loops';
 
 const MAX_ATTEMPTS = 3;
@@ -389,6 +390,23 @@ describe('fan-out across processes', () => {
     expect(rows).toHaveLength(1);
     stopLoops = await startWebhookLoops(t.deps);
     await receiver.waitFor('/race', 1);
+    await remove(h);
+  });
+
+  it(`sends at most ${MAX_IN_FLIGHT} at once per process, and works through a backlog`, async () => {
+    receiver.on('/many', () => ({ status: 200, delayMs: 200 }));
+    const h = await endpoint('/many', ['exec.workspace_created']);
+    await stopLoops();
+    for (let i = 0; i < MAX_IN_FLIGHT + 4; i++) await createWorkspace(`backlog-${i}`);
+    stopLoops = await startWebhookLoops(t.deps);
+    const got = await receiver.waitFor('/many', MAX_IN_FLIGHT + 4);
+    const arrivals = got.map((r) => r.at).sort((x, y) => x - y);
+    // The first slots free up only once their answers (200 ms) came back.
+    expect(arrivals[MAX_IN_FLIGHT]! - arrivals[0]!).toBeGreaterThanOrEqual(150);
+    await waitFor(
+      async () => (await deliveries(h)).every((d) => d.status === 'succeeded'),
+      'the backlog to be delivered',
+    );
     await remove(h);
   });
 
