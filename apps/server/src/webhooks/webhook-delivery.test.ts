@@ -16,6 +16,7 @@ import {
 import { waitFor } from '../../test/fake-agent';
 import { adminKey, connectedAgent, queueExecutions, resultFrame } from '../../test/execution-fixtures';
 import { bearer, createTestApp, expectError, type TestApp } from '../../test/test-app';
+import { EventHub } from '../events/event-hub';
 import { dispatchPass } from '../executions/dispatch-pass';
 import { handleExecutionFrame } from '../executions/handle-execution-frame';
 import { fanOutEvents } from './fan-out-events';
@@ -100,10 +101,14 @@ async function createWorkspace(name: string): Promise<string> {
   return res.json<{ id: string }>().id;
 }
 
-/** Runs the fan-out to the current head itself: nothing it finds may add a delivery twice. */
+/**
+ * Runs the fan-out to the current head itself (waiting while a loop holds the cursor): nothing
+ * it finds may add a delivery twice.
+ */
 async function settle(): Promise<void> {
   await t.deps.hub.poke();
-  expect(await fanOutEvents(t.deps.db, await t.deps.hub.watermark())).not.toBe('busy');
+  const watermark = await t.deps.hub.watermark();
+  await waitFor(async () => (await fanOutEvents(t.deps.db, watermark)) !== 'busy', 'the fan-out cursor');
 }
 
 describe('an execution completing', () => {
@@ -390,6 +395,26 @@ describe('fan-out across processes', () => {
     expect(rows).toHaveLength(1);
     stopLoops = await startWebhookLoops(t.deps);
     await receiver.waitFor('/race', 1);
+    await remove(h);
+  });
+
+  it('two processes on one database deliver each event once', async () => {
+    const h = await endpoint('/twice', ['exec.workspace_created']);
+    const hub = new EventHub(t.deps.db, t.deps.listen, { delivery: 'signal', pollIntervalMs: 200 });
+    const stopSecond = await startWebhookLoops({ ...t.deps, hub });
+    try {
+      for (let i = 0; i < 12; i++) await createWorkspace(`twice-${i}`);
+      const got = await receiver.waitFor('/twice', 12);
+      await settle();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received('/twice')).toHaveLength(12);
+      expect(new Set(got.map((r) => r.headers['x-xem-event-id'])).size).toBe(12);
+      const list = await deliveries(h);
+      expect(list.map((d) => [d.status, d.attempts])).toEqual(Array(12).fill(['succeeded', 1]));
+    } finally {
+      await stopSecond();
+      await hub.close();
+    }
     await remove(h);
   });
 
