@@ -15,6 +15,8 @@ export interface StartedServer {
   adminPassword: string;
   /** `pglite` or `postgres`, for test names and failure messages. */
   database: 'pglite' | 'postgres';
+  /** The PostgreSQL URL of its database (undefined on PGlite); a replica can share it. */
+  databaseUrl: string | undefined;
   /** Everything the server printed so far; attached to failures. */
   output(): string;
   stop(): Promise<void>;
@@ -43,15 +45,22 @@ async function withAdminClient<T>(url: string, fn: (c: pg.Client) => Promise<T>)
 /**
  * Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port with a
  * database of its own: a temp PGlite directory, or a fresh database on the PostgreSQL server of
- * `DATABASE_URL` (dropped by stop()). Resolves once `GET /readyz` answers 200. `env` adds or
- * overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no agent).
+ * `pgUrl` (default: `DATABASE_URL`), dropped by stop(). Resolves once `GET /readyz` answers 200.
+ * `env` adds or overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no
+ * agent). `replicaOf` starts another replica on the database (and admin) of a running PostgreSQL
+ * server.
  */
-export async function startServer(opts: { env?: Record<string, string> } = {}): Promise<StartedServer> {
+export async function startServer(
+  opts: { env?: Record<string, string>; replicaOf?: StartedServer; pgUrl?: string } = {},
+): Promise<StartedServer> {
   const port = await freePort();
-  const adminEmail = 'admin@example.test';
-  const adminPassword = `admin-${randomBytes(8).toString('hex')}`;
+  const primary = opts.replicaOf;
+  if (primary && !primary.databaseUrl)
+    throw new Error('replicas share a PostgreSQL database; PGlite has none');
+  const adminEmail = primary?.adminEmail ?? 'admin@example.test';
+  const adminPassword = primary?.adminPassword ?? `admin-${randomBytes(8).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'xem-e2e-'));
-  const pgUrl = process.env.DATABASE_URL;
+  const pgUrl = opts.pgUrl ?? process.env.DATABASE_URL;
   const dbName = `xem_e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
   const env: Record<string, string> = {};
@@ -69,11 +78,14 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
     XEM_DATA_DIR: dataDir,
     ...opts.env,
   });
-  if (pgUrl) {
+  let databaseUrl: string | undefined;
+  if (primary) {
+    databaseUrl = env.DATABASE_URL = primary.databaseUrl!;
+  } else if (pgUrl) {
     await withAdminClient(pgUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
     const u = new URL(pgUrl);
     u.pathname = `/${dbName}`;
-    env.DATABASE_URL = u.toString();
+    databaseUrl = env.DATABASE_URL = u.toString();
   }
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
@@ -89,7 +101,9 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
   const cleanup = async () => {
     await stopChild(child, exited);
     rmSync(dataDir, { recursive: true, force: true });
-    if (pgUrl) await withAdminClient(pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    // A replica leaves the shared database to the server that created it.
+    if (pgUrl && !primary)
+      await withAdminClient(pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
   };
 
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -104,6 +118,7 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
     adminEmail,
     adminPassword,
     database: pgUrl ? 'postgres' : 'pglite',
+    databaseUrl,
     output: () => output,
     stop: cleanup,
   };

@@ -11,12 +11,17 @@ export function intInRange(min: number, max: number): (value: string) => number 
   };
 }
 
-/** `execution,management` → a checked, de-duplicated scope list. */
-export function scopeList(value: string): Scope[] {
-  const parts = value
+/** `a, b,,c` → `['a', 'b', 'c']`: a comma-separated flag value, blanks dropped. */
+export function splitList(value: string): string[] {
+  return value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** `execution,management` → a checked, de-duplicated scope list. */
+export function scopeList(value: string): Scope[] {
+  const parts = splitList(value);
   if (parts.length === 0) throw new InvalidArgumentError('name at least one scope');
   const unknown = parts.filter((p) => !Scope.safeParse(p).success);
   if (unknown.length > 0) {
@@ -30,10 +35,7 @@ export function scopeList(value: string): Scope[] {
 /** `failed,timed_out` → a checked, de-duplicated list of values from `allowed`. */
 export function enumList<T extends string>(allowed: readonly T[]): (value: string) => T[] {
   return (value) => {
-    const parts = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const parts = splitList(value);
     if (parts.length === 0) throw new InvalidArgumentError('name at least one value');
     const unknown = parts.filter((p) => !(allowed as readonly string[]).includes(p));
     if (unknown.length > 0) {

@@ -14,8 +14,16 @@ export interface Io {
     /** The whole of stdin, for `--password-stdin`. */
     readAll(): Promise<string>;
   };
-  /** Asks on stderr and reads one line from the terminal; `secret` turns echo off. */
+  /**
+   * Asks on stderr and reads one line from the terminal, returned exactly as typed (no trimming;
+   * the line terminator dropped); `secret` turns echo off. Ctrl-C rejects with exit code 130.
+   */
   prompt(question: string, opts?: { secret?: boolean }): Promise<string>;
+  /**
+   * Ctrl-C (SIGINT) calls `handler` instead of ending the process, until the returned function
+   * is called: for commands that run until stopped and should then exit normally.
+   */
+  onInterrupt(handler: () => void): () => void;
 }
 
 export function processIo(): Io {
@@ -34,5 +42,9 @@ export function processIo(): Io {
       opts?.secret
         ? promptSecret(process.stdin, process.stderr, question)
         : promptLine(process.stdin, process.stderr, question),
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => void process.off('SIGINT', handler);
+    },
   };
 }

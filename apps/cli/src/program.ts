@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { agentsCommand } from './commands/agents/agents-command';
+import { approvalsCommand } from './commands/approvals/approvals-command';
 import { auditCommand } from './commands/audit/audit-command';
 import { authCommand } from './commands/auth/auth-command';
 import { configCommand } from './commands/config/config-command';
@@ -28,6 +29,7 @@ export function buildProgram(system: System): Command {
     .addCommand(keysCommand(make))
     .addCommand(auditCommand(make))
     .addCommand(execCommand(make))
+    .addCommand(approvalsCommand(make))
     .addCommand(agentsCommand(make))
     .addCommand(workspacesCommand(make))
     .addCommand(webhooksCommand(make));

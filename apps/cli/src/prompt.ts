@@ -6,14 +6,29 @@ const CTRL_C = '\u0003';
 const CTRL_D = '\u0004';
 const BACKSPACES = new Set(['\u007f', '\b']);
 
+/**
+ * Reads one line at the terminal and returns it exactly as typed (after line editing), without
+ * its line terminator and without trimming: a typed confirmation must reach the server as it
+ * was typed. Ctrl-C, or Ctrl-D on an empty line, cancels with the conventional exit code 130.
+ */
 export async function promptLine(
   input: NodeJS.ReadStream,
   output: NodeJS.WriteStream,
   question: string,
 ): Promise<string> {
   const rl = createInterface({ input, output, terminal: true });
+  // The cursor is still on the prompt's line: the error message should start on its own.
+  const cancelled = () => {
+    output.write('\n');
+    return new CliError('cancelled', 130);
+  };
   try {
-    return (await rl.question(question)).trim();
+    const interrupted = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(cancelled())));
+    return await Promise.race([rl.question(question), interrupted]);
+  } catch (err) {
+    // readline rejects the question with an AbortError on Ctrl-D at an empty line.
+    if (err instanceof Error && err.name === 'AbortError') throw cancelled();
+    throw err;
   } finally {
     rl.close();
   }

@@ -1,4 +1,4 @@
-import { XemApiError } from '@xem/client';
+import { XemApiError, XemStreamEndedError } from '@xem/client';
 import { CommanderError } from 'commander';
 import { CliError } from './cli-error';
 
@@ -20,6 +20,8 @@ export function exitCodeFor(err: unknown): number {
   }
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof XemApiError) return err.isAuthError ? EXIT_AUTH : EXIT_ERROR;
+  // The server closed a stream for good because access ended: like a 401/403 at its start.
+  if (err instanceof XemStreamEndedError) return err.isAuthEnd ? EXIT_AUTH : EXIT_ERROR;
   return EXIT_ERROR;
 }
 

@@ -1,6 +1,17 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Agent, ExecutionDetail, ExecutionStatus, JoinKey, Tool, Workspace } from '@xem/protocol';
+import type {
+  Agent,
+  Approval,
+  Execution,
+  ExecutionDetail,
+  ExecutionStatus,
+  JoinKey,
+  Risk,
+  Tool,
+  Workspace,
+} from '@xem/protocol';
+import { FakeApprovals, FakeRefusal, type FakeUser } from './fake-approvals';
 import { agent, executionDetail, joinKey, tool, workspace } from './fleet-fixtures';
 
 export interface SeenRequest {
@@ -20,16 +31,52 @@ const SCRIPTS: Record<string, ExecutionStatus[]> = {
   fail: ['dispatched', 'failed'],
   lost: ['dispatched', 'ambiguous'],
   slow: ['queued'],
+  // Risky tools wait for their approval; a decision rewrites the script (see decideApproval).
+  file_delete: ['pending_approval'],
+  directory_purge: ['pending_approval'],
 };
+
+const RISKS: Record<string, Risk> = { file_delete: 'destructive', directory_purge: 'irreversible' };
+
+/** The CLI tests' default key (XEROCTL_API_KEY) is Ann's; `--api-key` with another key is Bob. */
+export const ANN: FakeUser = { id: 'usr_1', email: 'a@x.test', keyId: 'key_1' };
+export const BOB: FakeUser = { id: 'usr_2', email: 'bob@x.test', keyId: 'key_2' };
+export const BOB_KEY = 'xero_default_bob';
 
 interface StoredExecution {
   detail: ExecutionDetail;
   script: ExecutionStatus[];
 }
 
+/**
+ * `GET …/exec/executions/stream` and `…/approvals/stream`: the fake answers `retry: 10` and the
+ * connected frame, then sends what the test tells it to, and the events of approval decisions.
+ */
+export interface FakeEventStreams {
+  /** Streams open right now (both kinds). */
+  readonly open: number;
+  /**
+   * Sends a fact under the next event id, which it returns, to every open stream of its kind
+   * (`x_exec.execution.*` to executions streams, `x_exec.approval.*` to approvals streams).
+   */
+  send(event: string, data: unknown): string;
+  /** Sends a frame without an id (connection frames). */
+  sendFrame(event: string, data: unknown): void;
+  /** Cuts every open stream, as a network failure would. */
+  drop(): void;
+  /** Answers the next stream requests with this error instead. */
+  refuseWith: { status: number; code: string } | null;
+}
+
 export interface FakeXemApi {
   baseUrl: string;
   seen: SeenRequest[];
+  streams: FakeEventStreams;
+  /** The execution as the API returns it (without history and output). */
+  execution(id: string): Execution;
+  /** Moves an execution to `status` as the server would: stored, then its event on the stream. */
+  advance(id: string, status: ExecutionStatus): void;
+  approval(id: string): Approval;
   /** The most rows a list page holds whatever `limit` asks (the real server's is 500). */
   paging: { maxPage: number };
   close(): Promise<void>;
@@ -59,6 +106,45 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
   const executions = new Map<string, StoredExecution>();
   const seen: SeenRequest[] = [];
   const paging = { maxPage: 500 };
+  const approvals = new FakeApprovals();
+  const replays = new Map<string, Execution>();
+  const open = new Map<ServerResponse, 'executions' | 'approvals'>();
+  let lastEventId = 0;
+  const write = (text: string, kind?: 'executions' | 'approvals') => {
+    for (const [res, k] of open) if (!kind || k === kind) res.write(text);
+  };
+  const streams: FakeEventStreams = {
+    get open() {
+      return open.size;
+    },
+    send: (event, data) => {
+      const id = String(++lastEventId);
+      const kind = event.startsWith('x_exec.approval.') ? 'approvals' : 'executions';
+      write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`, kind);
+      return id;
+    },
+    sendFrame: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+    drop: () => {
+      for (const res of open.keys()) res.destroy();
+      open.clear();
+    },
+    refuseWith: null,
+  };
+  /** Stores the new status with its transition and tells the executions streams. */
+  const advance = (id: string, status: ExecutionStatus) => {
+    const e = executions.get(id)!;
+    e.detail.history.push({
+      from: e.detail.status,
+      to: status,
+      attempt: 1,
+      reason: null,
+      at: new Date().toISOString(),
+    });
+    settle(e.detail, status);
+    e.script = status === 'queued' ? ['queued', 'dispatched', 'completed'] : [status];
+    const event = status === 'dispatched' ? 'started' : status;
+    streams.send(`x_exec.execution.${event}`, withoutDetail(e.detail));
+  };
 
   const server = createServer((req, res) => {
     let raw = '';
@@ -77,8 +163,9 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         res
           .writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_fake' })
           .end(JSON.stringify(value));
-      const fail = (status: number, code: string, message: string) =>
-        send(status, { error: { message, type: 'invalid_request_error', code, param: null } });
+      const fail = (status: number, code: string, message: string, param: string | null = null) =>
+        send(status, { error: { message, type: 'invalid_request_error', code, param } });
+      const user = req.headers.authorization === `Bearer ${BOB_KEY}` ? BOB : ANN;
       const route = `${req.method} ${url.pathname}`;
       let m: RegExpExecArray | null;
 
@@ -86,10 +173,10 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         return send(200, {
           project_id: 'proj_1',
           project_slug: 'default',
-          key_id: 'key_1',
+          key_id: user.keyId,
           key_name: 'test',
           scopes: ['execution', 'management'],
-          user: { id: 'usr_1', email: 'a@x.test', role: 'owner', is_admin: true },
+          user: { id: user.id, email: user.email, role: 'owner', is_admin: user === ANN },
         });
       }
       // Pages by offset; the cursor is the offset of the next row, as text.
@@ -166,21 +253,90 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
         return t ? send(200, t) : fail(404, 'exec_tool_not_found', `no tool named ${m[1]}`);
       }
       if (route === 'POST /proj_1/v1/exec/executions') {
+        // A repeated Idempotency-Key gets the first answer again, as on the server.
+        const key = req.headers['idempotency-key'];
+        const replay = typeof key === 'string' ? replays.get(key) : undefined;
+        if (replay) return send(201, replay);
         const script = SCRIPTS[String(body!.tool)];
         if (!script) return fail(400, 'exec_tool_not_found', `no tool named ${String(body!.tool)}`);
         const id = `exe_${executions.size + 1}`;
+        const risk = RISKS[String(body!.tool)] ?? 'read';
         const detail: ExecutionDetail = {
           ...executionDetail,
           id,
           tool: String(body!.tool),
-          args: body!.args as Record<string, unknown>,
-          status: 'queued',
+          args: (body!.args as Record<string, unknown> | undefined) ?? {},
+          risk,
+          status: approvals.needsApproval(risk) ? 'pending_approval' : 'queued',
           agent_id: null,
           exit_code: null,
+          created_by: { user_id: user.id, key_id: user.keyId },
           history: [],
         };
+        if (approvals.needsApproval(risk)) {
+          const approval = approvals.request(withoutDetail(detail), user);
+          detail.approval_id = approval.id;
+          streams.send('x_exec.approval.requested', approval);
+        }
         executions.set(id, { detail, script: [...script] });
+        if (typeof key === 'string') replays.set(key, withoutDetail(detail));
         return send(201, withoutDetail(detail));
+      }
+      const streamKind =
+        route === 'GET /proj_1/v1/exec/executions/stream'
+          ? 'executions'
+          : route === 'GET /proj_1/v1/exec/approvals/stream'
+            ? 'approvals'
+            : null;
+      if (streamKind) {
+        if (streams.refuseWith) return fail(streams.refuseWith.status, streams.refuseWith.code, 'refused');
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'req_fake' });
+        const resumedAfter = req.headers['last-event-id'] ?? null;
+        res.write('retry: 10\n\n');
+        res.write(
+          `event: x_exec.connection.connected\ndata: ${JSON.stringify({
+            connection_id: `conn_${seen.length}`,
+            project_id: 'proj_1',
+            server_time: new Date().toISOString(),
+            delivery: 'signal',
+            poll_interval_ms: 2000,
+            heartbeat_interval_ms: 30_000,
+            max_duration_s: 3600,
+            resumed_after: resumedAfter,
+          })}\n\n`,
+        );
+        open.set(res, streamKind);
+        res.on('close', () => open.delete(res));
+        return;
+      }
+      if (route === 'GET /proj_1/v1/exec/approvals') {
+        return list(
+          approvals.list(
+            url.searchParams,
+            (ref) => workspaces.find((w) => w.id === ref || w.name === ref)?.id,
+          ),
+        );
+      }
+      if ((m = /^(GET|POST) \/proj_1\/v1\/exec\/approvals\/([^/]+)(\/approve|\/reject)?$/.exec(route))) {
+        const approvalId = decodeURIComponent(m[2]!);
+        try {
+          if (m[1] === 'GET' && !m[3]) return send(200, approvals.detail(approvalId, user));
+          if (m[1] !== 'POST' || !m[3]) return fail(404, 'not_found', `no route ${route}`);
+          const decided = approvals.decide(
+            approvalId,
+            user,
+            m[3] === '/approve' ? 'approve' : 'reject',
+            body ?? {},
+          );
+          if (decided.status !== 'pending') {
+            streams.send('x_exec.approval.decided', decided);
+            advance(decided.execution_id, decided.status === 'approved' ? 'queued' : 'rejected');
+          }
+          return send(200, decided);
+        } catch (err) {
+          if (err instanceof FakeRefusal) return fail(err.status, err.code, err.message, err.param);
+          throw err;
+        }
       }
       if (route === 'GET /proj_1/v1/exec/executions')
         return list([...executions.values()].map((e) => withoutDetail(e.detail)).reverse());
@@ -211,14 +367,7 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
             at: '2026-01-01T00:00:01.000Z',
           });
         }
-        const ran = next !== 'queued';
-        Object.assign(e.detail, {
-          status: next,
-          agent_id: ran ? 'agt_1' : null,
-          exit_code: next === 'completed' ? 0 : next === 'failed' ? 3 : null,
-          duration_ms: ['completed', 'failed'].includes(next) ? 1200 : null,
-          error: next === 'failed' ? { code: 'tool_failed', message: 'exit status 3' } : null,
-        });
+        settle(e.detail, next);
         return send(200, e.detail);
       }
       fail(404, 'not_found', `no route ${route}`);
@@ -229,11 +378,31 @@ export async function startFakeXemApi(): Promise<FakeXemApi> {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     paging,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    streams,
+    execution: (id) => withoutDetail(executions.get(id)!.detail),
+    advance,
+    approval: (id) => approvals.get(id)!,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }
 
-function withoutDetail(d: ExecutionDetail) {
+/** Puts an execution in `status` with the fields that status implies: agent, exit code, duration, error. */
+function settle(d: ExecutionDetail, status: ExecutionStatus): void {
+  const ran = !['pending_approval', 'queued', 'rejected'].includes(status);
+  Object.assign(d, {
+    status,
+    agent_id: ran ? 'agt_1' : null,
+    exit_code: status === 'completed' ? 0 : status === 'failed' ? 3 : null,
+    duration_ms: ['completed', 'failed'].includes(status) ? 1200 : null,
+    error: status === 'failed' ? { code: 'tool_failed', message: 'exit status 3' } : null,
+  });
+}
+
+function withoutDetail(d: ExecutionDetail): Execution {
   const { history: _h, attempts: _a, output: _o, ...execution } = d;
   return execution;
 }

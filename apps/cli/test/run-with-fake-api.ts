@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../src/run-cli';
-import { bufferIo } from './buffer-io';
+import { bufferIo, type BufferIo } from './buffer-io';
 import { startFakeXemApi, type FakeXemApi } from './fake-xem-api';
 
 export interface RunResult {
@@ -13,8 +13,14 @@ export interface RunResult {
 
 export interface FakeApiCli {
   api: FakeXemApi;
-  /** Runs one command line with the API's URL and a key; `tty` switches to terminal output. */
-  run(args: string[], opts?: { tty?: boolean; stdin?: string; answers?: string[] }): Promise<RunResult>;
+  /**
+   * Runs one command line with the API's URL and a key; `tty` switches to terminal output. Pass
+   * `io` to act on the terminal while the command runs (`io.interrupt()` is Ctrl-C).
+   */
+  run(
+    args: string[],
+    opts?: { tty?: boolean; stdin?: string; answers?: string[]; io?: BufferIo },
+  ): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -25,7 +31,7 @@ export async function cliWithFakeApi(): Promise<FakeApiCli> {
   return {
     api,
     run: async (args, opts = {}) => {
-      const io = bufferIo(opts);
+      const io = opts.io ?? bufferIo(opts);
       const env = { HOME: home, XEROCTL_BASE_URL: api.baseUrl, XEROCTL_API_KEY: 'xero_default_k' };
       const code = await runCli(args, { io, env, version: '1.2.3' });
       return { code, out: io.out(), err: io.err() };

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test-support/start-server';
 
@@ -25,11 +25,7 @@ export function runXeroctl(
   args: string[],
   opts: { stdin?: string; env?: Record<string, string> } = {},
 ) {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith('XEROCTL_') && k !== 'XDG_CONFIG_HOME') env[k] = v;
-  }
-  Object.assign(env, { HOME: home }, opts.env);
+  const env = cliEnv(home, opts.env);
   return new Promise<CliResult>((resolve, reject) => {
     const child = execFile(
       process.execPath,
@@ -44,4 +40,45 @@ export function runXeroctl(
     );
     child.stdin!.end(opts.stdin ?? '');
   });
+}
+
+/** The test's environment without XEROCTL_* settings, with its own HOME. */
+function cliEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('XEROCTL_') && k !== 'XDG_CONFIG_HOME') env[k] = v;
+  }
+  return Object.assign(env, { HOME: home }, extra);
+}
+
+export interface RunningXeroctl {
+  /** What it printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when it exits. */
+  done: Promise<CliResult>;
+  /** Sends a signal (Ctrl-C is SIGINT). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `xeroctl` like runXeroctl, without waiting for it: for commands that run until stopped. */
+export function spawnXeroctl(home: string, args: string[]): RunningXeroctl {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: cliEnv(home),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      code === null
+        ? reject(new Error(`xeroctl ${args.join(' ')} ended by ${signal}\n${stderr}`))
+        : resolve({ code, stdout, stderr }),
+    );
+  });
+  return { stdout: () => stdout, stderr: () => stderr, done, kill: (signal) => void child.kill(signal) };
 }

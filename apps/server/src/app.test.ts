@@ -21,7 +21,11 @@ let key: string;
 let routes: string[];
 
 beforeAll(async () => {
-  t = await createTestApp({ XEM_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+  t = await createTestApp({
+    XEM_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    // Turns the one-time approval link routes on, so their bodies are checked like the others.
+    XEROTIER_APPROVAL_LINK_SECRET: 'a'.repeat(32),
+  });
   admin = await login(t.app, ADMIN_EMAIL, ADMIN_PASSWORD);
   key = await createKeyAs(t.app, admin);
   routes = registeredRoutes(t.app);
@@ -42,6 +46,7 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   'POST /ops/api/keys/:key_id/rotate': { body: { grace_period_hours: '1' }, param: 'grace_period_hours' },
   'POST /ops/api/members': { body: { email: 'a@example.test', role: 5 }, param: 'role' },
   'PATCH /ops/api/members/:user_id': { body: { role: 5 }, param: 'role' },
+  'POST /ops/api/delegations': { body: { user_id: 'usr_x', tier: 5 }, param: 'tier' },
   'POST /:project_id/v1/management/keys': { body: { name: 'k', scopes: [5] }, param: 'scopes.0' },
   'POST /:project_id/v1/exec/executions': { body: { workspace: 5, tool: 'echo' }, param: 'workspace' },
   'POST /:project_id/v1/management/keys/:key_id/rotate': {
@@ -50,6 +55,10 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   },
   'POST /:project_id/v1/management/project/members': { body: { email: 5 }, param: 'email' },
   'PATCH /:project_id/v1/management/project/members/:user_id': { body: { role: 'admin' }, param: 'role' },
+  'POST /:project_id/v1/management/project/delegations': {
+    body: { user_id: 'usr_x', tier: 'write' },
+    param: 'tier',
+  },
   'POST /ops/api/workspaces': { body: { name: 5 }, param: 'name' },
   'PATCH /ops/api/workspaces/:workspace_id': { body: { description: 5 }, param: 'description' },
   'POST /ops/api/workspaces/:workspace_id/pause': { body: { reason: 5 }, param: 'reason' },
@@ -85,6 +94,12 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
     body: { metadata: { a: 5 } },
     param: 'metadata.a',
   },
+  'POST /ops/api/executions': { body: { workspace: 5, tool: 'echo' }, param: 'workspace' },
+  'POST /ops/api/approvals/:approval_id/approve': { body: { note: 5 }, param: 'note' },
+  'POST /ops/api/approvals/:approval_id/reject': { body: { reason: 5 }, param: 'reason' },
+  'POST /:project_id/v1/exec/approvals/:approval_id/approve': { body: { confirm: 5 }, param: 'confirm' },
+  'POST /:project_id/v1/exec/approvals/:approval_id/reject': { body: { reason: [] }, param: 'reason' },
+  'POST /ops/approval/:approval_id': { body: { token: 5, decision: 'approve' }, param: 'token' },
   'POST /v1/enroll': { body: { join_key: 5 }, param: 'join_key' },
   'POST /v1/enroll/challenge': { body: { agent_id: 5 }, param: 'agent_id' },
   'POST /v1/enroll/refresh': { body: { agent_id: 5, challenge: 'c', signature: 's' }, param: 'agent_id' },
@@ -109,6 +124,9 @@ function requestTo(route: string, extra: Partial<InjectOptions>): InjectOptions 
 function expectNo5xx(res: LightMyRequestResponse, what: string) {
   expect(res.statusCode, `${what}: ${res.body}`).toBeLessThan(500);
 }
+
+/** Routes that also take `application/x-www-form-urlencoded` (link pages' HTML forms). */
+const FORM_ROUTES = ['POST /ops/invitations/accept/form', 'POST /ops/approval/:approval_id'];
 
 const bodyRoutes = () => routes.filter((r) => /^(POST|PATCH|DELETE) /.test(r));
 const json = { 'content-type': 'application/json' };
@@ -183,9 +201,8 @@ describe('the error envelope on every route that takes a body', () => {
     ];
     for (const route of bodyRoutes()) {
       for (const type of types) {
-        // The invitation form is the one route that takes a form body (it is an HTML form).
-        if (route === 'POST /ops/invitations/accept/form' && type === 'application/x-www-form-urlencoded')
-          continue;
+        // The invitation and approval link forms are the routes that take a form body (HTML forms).
+        if (FORM_ROUTES.includes(route) && type === 'application/x-www-form-urlencoded') continue;
         const res = await t.app.inject(
           requestTo(route, { headers: { 'content-type': type }, payload: '{"a":1}' }),
         );

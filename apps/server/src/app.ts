@@ -6,11 +6,16 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './app-deps';
+import { approvalLinkRoutes } from './approvals/approval-link-routes';
+import { approvalsRoutes } from './approvals/approvals-routes';
 import { agentsRoutes } from './agents/agents-routes';
+import { delegationsRoutes } from './approvals/delegations-routes';
 import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
+import { StreamRegistry } from './events/stream-registry';
+import { opsStreamRoute, publicStreamRoutes } from './events/stream-routes';
 import { executionsRoutes } from './executions/executions-routes';
 import { toolsRoutes } from './executions/tools-routes';
 import { agentConnectRoute } from './channel/agent-connect-route';
@@ -23,6 +28,7 @@ import { genRequestId } from './http/request-id';
 import { activeProjectOf, principalOf } from './http/request-context';
 import { keysRoutes } from './keys/keys-routes';
 import { tokenRoutes } from './keys/token-routes';
+import { outboxRoutes } from './mail/outbox-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
@@ -30,8 +36,8 @@ import { webhooksRoutes } from './webhooks/webhooks-routes';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
 
 export interface BuildAppOptions {
-  /** pino logger options, or false for none (tests). */
-  logger?: boolean | { level: string };
+  /** pino logger options, or false for none (tests); `stream` captures the lines (tests). */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
 }
 
 const keyProject = (req: FastifyRequest) => principalOf(req).projectId!;
@@ -45,6 +51,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
         ? false
         : {
             level: typeof opts.logger === 'object' ? opts.logger.level : config.logLevel,
+            ...(typeof opts.logger === 'object' && opts.logger.stream ? { stream: opts.logger.stream } : {}),
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'],
             serializers: {
               // Paths only: query strings may carry one-time tokens.
@@ -139,23 +146,35 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   agentConnectRoute(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Open event streams of this process; they end (telling clients to reconnect) before the server closes.
+  const streams = new StreamRegistry(deps.db, config, app.log);
+  app.addHook('preClose', async () => streams.closeAll('shutdown'));
+
   await app.register(async (ops) => {
     registerOpsAuth(ops, deps);
+    opsStreamRoute(ops, deps, streams);
     opsSessionRoutes(ops, deps);
     await ops.register(async (form) => invitationPageRoutes(form, deps));
+    await ops.register(async (link) => approvalLinkRoutes(link, deps));
     keysRoutes(ops, deps, '/ops/api/keys', activeProjectOf);
     membersRoutes(ops, deps, '/ops/api', activeProjectOf);
+    delegationsRoutes(ops, deps, '/ops/api', activeProjectOf);
     auditRoutes(ops, deps, '/ops/api/audit', activeProjectOf);
     workspacesRoutes(ops, deps, '/ops/api', activeProjectOf);
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
     webhooksRoutes(ops, deps, '/ops/api', activeProjectOf);
+    toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
+    executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
+    approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
+    outboxRoutes(ops, deps, '/ops/api/outbox', activeProjectOf);
   });
 
   await app.register(async (project) => {
     registerProjectKeyAuth(project, deps.db);
     keysRoutes(project, deps, '/:project_id/v1/management/keys', keyProject);
     membersRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
+    delegationsRoutes(project, deps, '/:project_id/v1/management/project', keyProject);
     auditRoutes(project, deps, '/:project_id/v1/management/audit', keyProject);
     workspacesRoutes(project, deps, '/:project_id/v1/management', keyProject);
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
@@ -163,6 +182,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     webhooksRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
+    approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);
+    outboxRoutes(project, deps, '/:project_id/v1/management/outbox', keyProject);
+    publicStreamRoutes(project, deps, streams, keyProject);
   });
 
   return app;

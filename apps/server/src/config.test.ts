@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     });
     expect(c.passwordHashCost).toBe(17);
     expect(c.approvalLinkSecret).toBeUndefined();
+    expect(c.smtp).toBeNull();
   });
 
   it('ignores unrelated variables and treats empty values as unset', () => {
@@ -84,6 +85,10 @@ describe('loadConfig', () => {
     ['XEM_TRUST_PROXY', 'maybe'],
     ['XEM_SESSION_IDLE_TIMEOUT_SECONDS', '5'],
     ['XEM_ADMIN_PASSWORD', 'short'],
+    ['XEM_SMTP_URL', 'https://mail.example.test'],
+    ['XEM_SMTP_URL', 'mail.example.test:587'],
+    ['XEM_SMTP_FROM', 'XEM <not-an-address>'],
+    ['XEM_SMTP_MAX_ATTEMPTS', '0'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const err = errorOf({ [name]: value });
     expect(err.message).toContain(`${name}:`);
@@ -103,5 +108,24 @@ describe('loadConfig', () => {
     expect(errorOf({ XEROTIER_APPROVAL_LINK_SECRET: 'x'.repeat(31) }).message).toContain(
       'XEROTIER_APPROVAL_LINK_SECRET',
     );
+  });
+
+  it('reads SMTP settings only with XEM_SMTP_URL, and never echoes the URL in an error', () => {
+    expect(loadConfig({ XEM_SMTP_FROM: 'Ops <ops@example.test>' }).smtp).toBeNull();
+    const c = loadConfig({ XEM_SMTP_URL: 'smtps://user:s3cret@mail.example.test:465' });
+    expect(c.smtp).toEqual({
+      url: 'smtps://user:s3cret@mail.example.test:465',
+      from: 'XEM <xem@localhost>',
+      maxAttempts: 8,
+      retryBaseMs: 30_000,
+      timeoutMs: 30_000,
+    });
+    expect(
+      loadConfig({ XEM_SMTP_URL: 'smtp://mail.example.test:587', XEM_SMTP_FROM: 'ops@example.test' }).smtp
+        ?.from,
+    ).toBe('ops@example.test');
+    const err = errorOf({ XEM_SMTP_URL: 'http://user:s3cret@mail.example.test' });
+    expect(err.message).toContain('XEM_SMTP_URL:');
+    expect(err.message).not.toContain('s3cret');
   });
 });

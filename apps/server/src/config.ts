@@ -63,6 +63,17 @@ const EnvSchema = z.object({
   XEM_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
   XEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   XEROTIER_APPROVAL_LINK_SECRET: secret32.optional(),
+  XEM_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  XEM_SMTP_FROM: z
+    .string()
+    .regex(
+      /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+      'must be an address, optionally with a display name: XEM <xem@example.com>',
+    )
+    .default('XEM <xem@localhost>'),
+  XEM_SMTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  XEM_SMTP_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  XEM_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -130,6 +141,19 @@ export interface Config {
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   approvalLinkSecret: string | undefined;
+  /** Outgoing e-mail; null without XEM_SMTP_URL (messages then stay in the outbox as `unsent`). */
+  smtp: SmtpConfig | null;
+}
+
+export interface SmtpConfig {
+  /** smtp:// or smtps:// with credentials; never logged. */
+  url: string;
+  from: string;
+  maxAttempts: number;
+  /** First retry delay; each further retry doubles it (with jitter), capped at one hour. */
+  retryBaseMs: number;
+  /** Connection, greeting and idle-socket timeout of one attempt. */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -200,5 +224,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.XEM_LOG_LEVEL,
     approvalLinkSecret: e.XEROTIER_APPROVAL_LINK_SECRET,
+    smtp: e.XEM_SMTP_URL
+      ? {
+          url: e.XEM_SMTP_URL,
+          from: e.XEM_SMTP_FROM,
+          maxAttempts: e.XEM_SMTP_MAX_ATTEMPTS,
+          retryBaseMs: e.XEM_SMTP_RETRY_BASE_MS,
+          timeoutMs: e.XEM_SMTP_TIMEOUT_MS,
+        }
+      : null,
   };
 }

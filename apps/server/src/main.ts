@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createDb } from './db/client';
 import { migrate } from './db/migrate';
 import { EventHub } from './events/event-hub';
+import { startEventPruner } from './events/prune-events';
 import { bootstrapAdmin } from './identity/bootstrap-admin';
 import { createPasswordHasher } from './identity/password';
 import { randomToken } from './ids';
@@ -75,8 +76,18 @@ async function main(): Promise<void> {
       })
     : async () => {};
   const stopPruner = startSessionPruner(database.db, config.sessionIdleTimeoutSeconds, 600_000, log);
+  const stopEventPruner = startEventPruner(database.db, config.events.retentionSeconds, log);
   ready = true;
 
+  log.info(
+    {
+      smtp: config.smtp !== null,
+      approval_links: config.approvalLinkSecret !== undefined,
+    },
+    config.smtp
+      ? 'e-mail: approval notifications are sent over SMTP'
+      : 'e-mail: XEM_SMTP_URL is not set; approval notifications stay in the outbox (GET /ops/api/outbox)',
+  );
   const lines = [`XEM is running: sign in at ${config.baseUrl}/ops/login`];
   if (boot.created) {
     lines.push(
@@ -101,6 +112,7 @@ async function main(): Promise<void> {
       // The agent drains while the server still answers its renewals and results.
       await stopLocalAgent();
       await stopFleetLoops();
+      await stopEventPruner();
       await app.close();
       await deps.hub.close();
       await database.close();

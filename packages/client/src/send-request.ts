@@ -1,11 +1,7 @@
-import { ErrorEnvelope } from '@xem/protocol';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { errorFromResponse, parseJson } from './error-from-response';
 import { XemApiError } from './xem-api-error';
 import { XemConnectionError } from './xem-connection-error';
-
-const LooseEnvelope = z.object({
-  error: z.object({ message: z.string(), code: z.string(), param: z.string().nullish() }),
-});
 
 /** Every route answers quickly; a silent server should not hang a script forever. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -99,51 +95,6 @@ async function exchange(
   }
   const requestId = res.headers.get('x-request-id');
   const text = await res.text();
-  if (!res.ok) throw errorFrom(res, parseJson(text), text, requestId);
+  if (!res.ok) throw errorFromResponse(res, text);
   return { res, text, requestId };
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function errorFrom(res: Response, json: unknown, text: string, requestId: string | null): XemApiError {
-  const envelope = ErrorEnvelope.safeParse(json);
-  if (envelope.success) {
-    const e = envelope.data.error;
-    return new XemApiError({
-      status: res.status,
-      code: e.code,
-      message: e.message,
-      type: e.type,
-      param: e.param,
-      requestId,
-      retryAfterSeconds: e.retry_after ?? null,
-    });
-  }
-  // A newer server may send a code this client does not know yet; keep it rather than hide it.
-  const loose = LooseEnvelope.safeParse(json);
-  if (loose.success) {
-    const e = loose.data.error;
-    return new XemApiError({
-      status: res.status,
-      code: e.code,
-      message: e.message,
-      param: e.param ?? null,
-      requestId,
-    });
-  }
-  // Something in between (a proxy, a load balancer) answered; show what it said.
-  const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
-  return new XemApiError({
-    status: res.status,
-    code: 'unexpected_response',
-    message: `HTTP ${res.status} ${res.statusText}${snippet ? `: ${snippet}` : ''}`,
-    requestId,
-  });
 }

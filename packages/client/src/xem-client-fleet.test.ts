@@ -61,6 +61,7 @@ const execution = {
   error: null,
   timeout_ms: 1000,
   created_by: { user_id: null, key_id: 'key_1' },
+  approval_id: null,
   created_at: at,
   dispatched_at: null,
   finished_at: null,

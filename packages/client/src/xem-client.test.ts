@@ -98,6 +98,37 @@ describe('XemClient requests', () => {
     expect(seen[0]!.url).toBe('/proj%201/v1/management/audit?limit=5&action=member.add');
   });
 
+  it('lists, grants and revokes delegations on the project routes', async () => {
+    const delegation = {
+      id: 'dlg_1',
+      user_id: 'usr_2',
+      email: 'b@x.test',
+      tier: 'irreversible',
+      expires_at: null,
+      granted_by: 'usr_1',
+      created_at: '2026-01-01T00:00:00.000Z',
+      revoked_at: null,
+      revoked_by: null,
+      active: true,
+    };
+    reply = { status: 200, body: JSON.stringify({ data: [delegation], next_cursor: null }) };
+    await client().listDelegations({ active: true, tier: 'irreversible', cursor: undefined });
+    expect(seen[0]!.url).toBe('/proj%201/v1/management/project/delegations?tier=irreversible&active=true');
+    await client().listDelegations({ active: false });
+    expect(seen[1]!.url).toBe('/proj%201/v1/management/project/delegations?active=false');
+
+    reply = { status: 201, body: JSON.stringify(delegation) };
+    const granted = await client().grantDelegation({ user_id: 'usr_2', tier: 'irreversible' });
+    expect(granted.id).toBe('dlg_1');
+    expect(seen[2]!.method).toBe('POST');
+    expect(JSON.parse(seen[2]!.body)).toEqual({ user_id: 'usr_2', tier: 'irreversible' });
+
+    reply = { status: 200, body: JSON.stringify({ ...delegation, active: false }) };
+    expect((await client().revokeDelegation('dlg/1')).active).toBe(false);
+    expect(seen[3]!.method).toBe('DELETE');
+    expect(seen[3]!.url).toBe('/proj%201/v1/management/project/delegations/dlg%2F1');
+  });
+
   it('refuses a project route when it has no project id', async () => {
     const c = new XemClient({ baseUrl, apiKey: 'k' });
     await expect(c.listKeys()).rejects.toThrow(/project-scoped/);

@@ -2,11 +2,14 @@ import type {
   AddMemberRequest,
   AgentPauseRequest,
   AgentResumeRequest,
+  ApproveRequest,
+  CreateDelegationRequest,
   CreateExecutionRequest,
   CreateJoinKeyRequest,
   CreateKeyRequest,
   CreateWorkspaceRequest,
   PauseRequest,
+  RejectRequest,
   TokenRequest,
   UpdateAgentRequest,
   UpdateWorkspaceRequest,
@@ -15,10 +18,13 @@ import {
   AddMemberResponse,
   Agent,
   ApiKey,
+  Approval,
+  ApprovalDetail,
   AuditEntry,
   AuditVerifyResult,
   CreatedJoinKey,
   CreatedKey,
+  Delegation,
   Execution,
   ExecutionDetail,
   Invitation,
@@ -32,9 +38,23 @@ import {
   type ProjectRole,
 } from '@xem/protocol';
 import { z } from 'zod';
+import type { ApprovalListQuery } from './approval-list-query';
+import type { DelegationListQuery } from './delegation-list-query';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
 import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
 import { WebhooksApi } from './webhooks-api';
+import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
+import {
+  setStreamFilters,
+  type ApprovalStreamFilters,
+  type ExecutionStreamFilters,
+} from './sse/stream-filters';
+import {
+  decodeApprovalStreamEvent,
+  decodeExecutionStreamEvent,
+  type ApprovalStreamEvent,
+  type ExecutionStreamEvent,
+} from './sse/x-exec-stream-event';
 
 export interface XemClientOptions {
   /** Server root, e.g. `http://127.0.0.1:8080`. */
@@ -62,6 +82,9 @@ export interface AuditListQuery {
 }
 
 const Ok = z.object({ ok: z.literal(true) });
+
+/** Options of `streamExecutions` and `streamApprovals`; URL, auth and decoding come from the client. */
+export type StreamOptions<T> = Omit<EventStreamOptions<T>, 'url' | 'decode'>;
 
 /** Options of `createExecution`. */
 export interface CreateExecutionOptions {
@@ -167,6 +190,28 @@ export class XemClient {
   async revokeInvitation(invitationId: string): Promise<{ ok: true }> {
     const path = this.mgmt(`/project/invitations/${seg(invitationId)}`);
     return this.call({ method: 'DELETE', path, schema: Ok });
+  }
+
+  /** Newest first; every delegation ever granted unless filtered (`active: true` for the live ones). */
+  async listDelegations(query: DelegationListQuery = {}): Promise<List<Delegation>> {
+    const { active, ...rest } = query;
+    return this.call({
+      method: 'GET',
+      path: this.mgmt('/project/delegations'),
+      query: { ...rest, active: active === undefined ? undefined : String(active) },
+      schema: listOf(Delegation),
+    });
+  }
+
+  /** Owners only: approval authority for one risk tier to a member, optionally until `expires_at`. */
+  async grantDelegation(body: z.input<typeof CreateDelegationRequest>): Promise<Delegation> {
+    return this.call({ method: 'POST', path: this.mgmt('/project/delegations'), body, schema: Delegation });
+  }
+
+  /** Owners only; effective from the next request. Revoking a revoked delegation returns it unchanged. */
+  async revokeDelegation(delegationId: string): Promise<Delegation> {
+    const path = this.mgmt(`/project/delegations/${seg(delegationId)}`);
+    return this.call({ method: 'DELETE', path, schema: Delegation });
   }
 
   /** Newest first. */
@@ -339,6 +384,69 @@ export class XemClient {
     return this.call({ method: 'POST', path, schema: Execution });
   }
 
+  /** Newest first. */
+  async listApprovals(query: ApprovalListQuery = {}): Promise<List<Approval>> {
+    const q: Record<string, QueryValue> = {
+      ...query,
+      status: query.status?.join(','),
+      risk: query.risk?.join(','),
+    };
+    return this.call({ method: 'GET', path: this.exec('/approvals'), query: q, schema: listOf(Approval) });
+  }
+
+  /** The approval with its votes, and whether the caller may decide it (if not, why and who can). */
+  async getApproval(approvalId: string): Promise<ApprovalDetail> {
+    return this.call({ method: 'GET', path: this.approval(approvalId), schema: ApprovalDetail });
+  }
+
+  /**
+   * One approving vote. For an irreversible tool `confirm` must be the tool name exactly; it is
+   * sent as given, and the server alone compares it (422 `approval_confirm_mismatch`).
+   */
+  async approveApproval(approvalId: string, body: z.input<typeof ApproveRequest> = {}): Promise<Approval> {
+    const path = this.approval(approvalId, '/approve');
+    return this.call({ method: 'POST', path, body, schema: Approval });
+  }
+
+  /** A rejection ends the approval at once, and its execution as `rejected`. */
+  async rejectApproval(approvalId: string, body: z.input<typeof RejectRequest> = {}): Promise<Approval> {
+    const path = this.approval(approvalId, '/reject');
+    return this.call({ method: 'POST', path, body, schema: Approval });
+  }
+
+  /**
+   * Live execution events of the project (`x_exec.execution.*`), reconnecting and resuming on
+   * its own until closed; see openEventStream.
+   */
+  streamExecutions(
+    filters: ExecutionStreamFilters = {},
+    options: StreamOptions<ExecutionStreamEvent> = {},
+  ): EventStream<ExecutionStreamEvent> {
+    return this.openStream(this.exec('/executions/stream'), filters, decodeExecutionStreamEvent, options);
+  }
+
+  /** Live approval events of the project (`x_exec.approval.*`). */
+  streamApprovals(
+    filters: ApprovalStreamFilters = {},
+    options: StreamOptions<ApprovalStreamEvent> = {},
+  ): EventStream<ApprovalStreamEvent> {
+    return this.openStream(this.exec('/approvals/stream'), filters, decodeApprovalStreamEvent, options);
+  }
+
+  private openStream<T>(
+    path: string,
+    filters: ExecutionStreamFilters | ApprovalStreamFilters,
+    decode: EventStreamOptions<T>['decode'],
+    options: StreamOptions<T>,
+  ): EventStream<T> {
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + path);
+    setStreamFilters(url.searchParams, filters);
+    const headers: Record<string, string> = { ...options.headers };
+    if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    if (this.options.userAgent) headers['user-agent'] = this.options.userAgent;
+    return openEventStream({ ...options, url, headers, decode });
+  }
+
   private ws(workspaceId: string, rest = ''): string {
     return this.mgmt(`/workspaces/${seg(workspaceId)}${rest}`);
   }
@@ -349,6 +457,10 @@ export class XemClient {
 
   private execution(executionId: string, rest = ''): string {
     return this.exec(`/executions/${seg(executionId)}${rest}`);
+  }
+
+  private approval(approvalId: string, rest = ''): string {
+    return this.exec(`/approvals/${seg(approvalId)}${rest}`);
   }
 
   private exec(rest: string): string {

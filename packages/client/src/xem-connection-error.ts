@@ -11,7 +11,7 @@ export class XemConnectionError extends Error {
 }
 
 /** undici wraps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`; surface it. */
-function describeCause(cause: unknown): string {
+export function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
   if (cause.name === 'TimeoutError') return 'no answer in time';
   const inner = cause.cause;

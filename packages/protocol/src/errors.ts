@@ -34,6 +34,8 @@ export const ErrorCode = z.enum([
   'approval_already_decided',
   'approval_confirm_mismatch',
   'approver_not_authorized',
+  'approval_invalidated',
+  'approval_link_invalid',
   'stale_attempt',
   'too_many_streams',
   'invalid_header',

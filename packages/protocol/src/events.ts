@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { csv, ExecutionStatus } from './executions';
+import { Risk } from './fleet';
 
 /**
  * Event names on the wire. Internally every state change appends one row of the `events` table
@@ -25,6 +27,8 @@ export const OX_EVENT_NAMES = [
   'ox.approval.decided',
   'ox.approval.escalated',
   'ox.approval.timed_out',
+  'ox.approval.cancelled',
+  'ox.approval.invalidated',
   'ox.agent.enrolled',
   'ox.agent.online',
   'ox.agent.offline',
@@ -62,6 +66,8 @@ export const X_EXEC_APPROVAL_EVENT_NAMES = [
   'x_exec.approval.decided',
   'x_exec.approval.escalated',
   'x_exec.approval.timed_out',
+  'x_exec.approval.cancelled',
+  'x_exec.approval.invalidated',
 ] as const;
 
 /** Connection frames of both public streams. */
@@ -113,6 +119,11 @@ export const StreamConnected = z.object({
   max_duration_s: z.number().int(),
   /** The Last-Event-ID the stream resumed after, if any. */
   resumed_after: z.string().nullable(),
+  /**
+   * The stream carries every visible event after this id. A client that has no Last-Event-ID
+   * yet can reconnect with it and miss nothing, even if it drops before the first event.
+   */
+  head_event_id: z.string().optional(),
 });
 export type StreamConnected = z.infer<typeof StreamConnected>;
 
@@ -139,3 +150,27 @@ export interface SseEvent {
   id: string | null;
   data: string;
 }
+
+const Id = z.string().min(1).max(64);
+/** An event id as sent in `id:` and accepted back in Last-Event-ID (or `?last_event_id=`). */
+export const EventId = z.string().regex(/^\d{1,19}$/, 'must be an event id (digits)');
+
+/** Filters of `GET /:project_id/v1/exec/executions/stream`; each takes one value or a comma list. */
+export const ExecutionStreamQuery = z.object({
+  workspace: csv(Id).optional(),
+  tool: csv(Id).optional(),
+  status: csv(ExecutionStatus).optional(),
+  risk: csv(Risk).optional(),
+  agent: csv(Id).optional(),
+  last_event_id: EventId.optional(),
+});
+export type ExecutionStreamQuery = z.infer<typeof ExecutionStreamQuery>;
+
+/** Filters of `GET /:project_id/v1/exec/approvals/stream` (status is the approval's status). */
+export const ApprovalStreamQuery = ExecutionStreamQuery.extend({
+  status: csv(z.string().regex(/^[a-z_]{1,32}$/)).optional(),
+});
+export type ApprovalStreamQuery = z.infer<typeof ApprovalStreamQuery>;
+
+/** `GET /ops/stream` takes only a resume point (EventSource cannot set Last-Event-ID on its first connect). */
+export const OpsStreamQuery = z.object({ last_event_id: EventId.optional() });

@@ -37,6 +37,8 @@ export const Execution = z.object({
   error: ExecutionError.nullable(),
   timeout_ms: z.number().int(),
   created_by: z.object({ user_id: z.string().nullable(), key_id: z.string().nullable() }),
+  /** The approval this execution waits for (or waited for), if its risk needed one. */
+  approval_id: z.string().nullable(),
   created_at: Timestamp,
   dispatched_at: Timestamp.nullable(),
   finished_at: Timestamp.nullable(),
@@ -86,7 +88,8 @@ export const CreateExecutionRequest = z.object({
 });
 export type CreateExecutionRequest = z.infer<typeof CreateExecutionRequest>;
 
-const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+/** A query parameter holding one value or a comma-separated list of them. */
+export const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .max(500)

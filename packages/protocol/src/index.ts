@@ -10,3 +10,4 @@ export * from './executions';
 export * from './agent-frames';
 export * from './events';
 export * from './webhooks';
+export * from './approvals';

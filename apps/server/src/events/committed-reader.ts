@@ -47,6 +47,7 @@ export class CommittedReader {
   /** Reads the next batch (possibly empty) and advances the cursor past it. */
   async next(limit = 1000): Promise<StoredEvent[]> {
     if (this.waiting) await this.checkWaiting();
+    // ORDER BY events.id, the bigint: a bare `id` would sort by the text alias, putting "10" before "9".
     const r = await sql<{
       id: string;
       project_id: string | null;
@@ -55,7 +56,9 @@ export class CommittedReader {
       created_at: Date;
       snap: string;
     }>`SELECT id::text AS id, project_id, type, payload, created_at, pg_current_snapshot()::text AS snap
-       FROM events WHERE id > ${this.cursor.toString()}::bigint ORDER BY id LIMIT ${limit}`.execute(this.db);
+       FROM events WHERE id > ${this.cursor.toString()}::bigint ORDER BY events.id LIMIT ${limit}`.execute(
+      this.db,
+    );
     const out: StoredEvent[] = [];
     let expected = this.cursor + 1n;
     for (const row of r.rows) {
@@ -77,6 +80,12 @@ export class CommittedReader {
       });
       this.cursor = id;
       expected = id + 1n;
+    }
+    if (this.waiting && this.waiting.xids.length === 0) {
+      // Nothing was in flight at the read: the missing ids were rolled back; skip them now.
+      this.holesThrough = this.waiting.maxSeen;
+      this.waiting = null;
+      return out.concat(await this.next(limit));
     }
     return out;
   }

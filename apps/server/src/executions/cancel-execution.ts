@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import { appendAudit } from '../audit/append-audit';
 import type { AuditContext } from '../audit/audit-context';
 import { notifyAgent } from '../channel/notify-agent';
+import { cancelApproval, lockApprovalOf } from '../approvals/cancel-approval';
 import { AppError } from '../http/app-error';
 import { changeExecutionStatus } from './change-execution-status';
 import { toExecution } from './execution-view';
@@ -22,6 +23,8 @@ export async function cancelExecution(
   ctx: AuditContext,
 ): Promise<Execution> {
   return db.transaction().execute(async (trx) => {
+    // A decision locks the approval before the execution; so does a cancel, to never deadlock.
+    const approval = await lockApprovalOf(trx, projectId, id);
     const row = await getExecution(trx, projectId, id, true);
     if (row.status === 'queued' || row.status === 'pending_approval') {
       const changed = await changeExecutionStatus(trx, {
@@ -33,6 +36,7 @@ export async function cancelExecution(
         ctx,
         action: 'execution.cancel',
       });
+      if (approval) await cancelApproval(trx, projectId, approval, ctx);
       return toExecution(changed!);
     }
     if (row.status === 'dispatched' && row.agent_id) {

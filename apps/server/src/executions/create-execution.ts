@@ -1,11 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type {
-  CreateExecutionRequest,
-  Execution,
-  ExecutionSource,
-  ExecutionStatus,
-  Risk,
-} from '@xem/protocol';
+import type { CreateExecutionRequest, Execution, ExecutionSource, ExecutionStatus } from '@xem/protocol';
+import { effectivePolicy, levelFor } from '../approvals/approval-policy';
+import type { NotifySettings } from '../approvals/notify-stage';
+import { newApprovalId, requestApproval } from '../approvals/request-approval';
 import type { Database } from '../db/schema';
 import type { AuditContext } from '../audit/audit-context';
 import { canonicalJson } from '../audit/canonical-json';
@@ -32,14 +29,13 @@ export interface CreateExecutionSettings {
   maxAttempts: number;
   /** Suggested wait before retrying when no agent can run the tool (503). */
   retryAfterSeconds: number;
+  /** How approvers of an execution that needs approval are notified. */
+  notify: NotifySettings;
 }
-
-/** Risks that wait for a decision until workspaces carry their own approval policy. */
-const NEEDS_APPROVAL: ReadonlySet<Risk> = new Set(['destructive', 'irreversible']);
 
 /**
  * Starts an execution: `queued` (dispatchers are woken in the same transaction) or
- * `pending_approval` for risky tools. With an Idempotency-Key the same body answers the same
+ * `pending_approval` with its approval when the workspace's policy asks for one at the tool's risk. With an Idempotency-Key the same body answers the same
  * execution as first created; a different body is refused.
  */
 export async function createExecution(
@@ -72,7 +68,10 @@ export async function createExecution(
       { retryAfterSeconds: settings.retryAfterSeconds },
     );
   }
-  const status: ExecutionStatus = NEEDS_APPROVAL.has(tool.risk) ? 'pending_approval' : 'queued';
+  const policy = await effectivePolicy(db, workspace.id);
+  const level = levelFor(policy.levels, tool.risk);
+  const status: ExecutionStatus = level.requires_approval ? 'pending_approval' : 'queued';
+  const approvalId = level.requires_approval ? newApprovalId() : null;
 
   const created = await db.transaction().execute(async (trx) => {
     const row = await trx
@@ -95,6 +94,7 @@ export async function createExecution(
         idempotency_key: input.idempotencyKey,
         request_hash: input.idempotencyKey === null ? null : requestHash,
         queued_at: status === 'queued' ? sql`now()` : null,
+        approval_id: approvalId,
       })
       // A concurrent request with the same key won the insert; it is answered like a replay.
       .onConflict((oc) =>
@@ -105,6 +105,15 @@ export async function createExecution(
     if (!row) return null;
     await recordTransition(trx, row, null, null, input.ctx, 'execution.create');
     if (status === 'queued') await notifyDispatch(trx, workspace.id);
+    else
+      await requestApproval(
+        trx,
+        approvalId!,
+        row.id,
+        { version: policy.version, level },
+        input.ctx,
+        settings.notify,
+      );
     return toExecution(row);
   });
   if (created) return created;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DispatchFrame } from '@xem/protocol';
+import { actionHashSql } from '../approvals/action-hash';
 import type { AppDeps } from '../app-deps';
 import { SYSTEM_CONTEXT } from '../audit/audit-context';
 import type { Database } from '../db/schema';
@@ -95,6 +96,10 @@ async function claimFor(db: Kysely<Database>, agentId: string, limit: number): P
             SELECT wa.workspace_id FROM workspace_agents wa
             JOIN workspaces w ON w.id = wa.workspace_id
             WHERE wa.agent_id = ${agentId} AND wa.paused_at IS NULL AND w.paused_at IS NULL)
+          -- An approved execution runs only while it is still the action that was approved.
+          AND (q.approval_id IS NULL OR EXISTS (
+            SELECT 1 FROM approvals ap WHERE ap.id = q.approval_id AND ap.status = 'approved'
+              AND ap.action_hash = ${actionHashSql('q', sql.ref('ap.policy_version'))}))
         ORDER BY q.queued_at, q.id
         LIMIT ${take}
         FOR UPDATE OF q SKIP LOCKED

@@ -10,6 +10,7 @@ import {
   type ExecutionSource,
 } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
+import { notifySettingsOf } from '../approvals/notify-stage';
 import { AppError } from '../http/app-error';
 import { auditContext, principalOf } from '../http/request-context';
 import { cancelExecution } from './cancel-execution';
@@ -47,6 +48,7 @@ export function executionsRoutes(
     maxAttempts: deps.config.executionMaxAttempts,
     // A reconnecting agent shows up within one lease TTL.
     retryAfterSeconds: Math.max(1, Math.ceil((3 * deps.config.leaseRenewalIntervalMs) / 1000)),
+    notify: notifySettingsOf(deps.config, app.log),
   };
 
   r.post(
@@ -55,7 +57,8 @@ export function executionsRoutes(
     async (req, reply) => {
       const p = principalOf(req);
       const ctx = auditContext(req);
-      const source: ExecutionSource = req.body.source ?? (ctx.via === 'cli' ? 'cli' : 'api');
+      const source: ExecutionSource =
+        req.body.source ?? (ctx.via === 'cli' || ctx.via === 'dashboard' ? ctx.via : 'api');
       const created = await createExecution(deps.db, settings, {
         projectId: projectOf(req),
         body: req.body,

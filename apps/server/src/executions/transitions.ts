@@ -6,6 +6,7 @@ import type { ExecutionStatus } from '@xem/protocol';
  *
  *   pending_approval → queued (approved) | rejected | cancelled
  *   queued           → dispatched | cancelled
+ *                      | rejected (its approval no longer matches the action)
  *   dispatched       → completed | failed | timed_out | cancelled
  *                      | queued (agent lost or gave the work back; idempotent tools, new attempt)
  *                      | ambiguous (agent lost while running a non-idempotent tool)
@@ -15,7 +16,7 @@ import type { ExecutionStatus } from '@xem/protocol';
  */
 export const TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   pending_approval: ['queued', 'rejected', 'cancelled'],
-  queued: ['dispatched', 'cancelled'],
+  queued: ['dispatched', 'cancelled', 'rejected'],
   dispatched: ['completed', 'failed', 'timed_out', 'cancelled', 'queued', 'ambiguous'],
   failed: ['queued'],
   timed_out: ['queued'],

@@ -20,6 +20,8 @@ const EXEMPT_FROM_TOKEN = [
   'POST /ops/login',
   'POST /ops/invitations/accept',
   'POST /ops/invitations/accept/form',
+  // The signed one-time token in the body is the credential (approvals/approval-link-routes.ts).
+  'POST /ops/approval/:approval_id',
 ];
 
 /** Routes that exist today: guards the route discovery against silently finding nothing. */
@@ -37,6 +39,8 @@ const KNOWN = [
   'PATCH /ops/api/members/:user_id',
   'DELETE /ops/api/members/:user_id',
   'DELETE /ops/api/invitations/:invitation_id',
+  'POST /ops/api/delegations',
+  'DELETE /ops/api/delegations/:delegation_id',
   'POST /ops/api/workspaces',
   'POST /ops/api/workspaces/:workspace_id/pause',
   'POST /ops/api/join-keys',
@@ -49,7 +53,7 @@ const KNOWN = [
   'POST /ops/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
 ];
 
-const t: TestApp = await createTestApp();
+const t: TestApp = await createTestApp({ XEROTIER_APPROVAL_LINK_SECRET: 'c'.repeat(32) });
 afterAll(() => t.close());
 
 const stateChanging = registeredRoutes(t.app).filter((r) => /^(POST|PUT|PATCH|DELETE) \/ops\//.test(r));
@@ -193,6 +197,19 @@ describe('exempt routes work without a token', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invitation_invalid');
+  });
+});
+
+describe('the approval link form', () => {
+  it('POST /ops/approval/:id reaches the token check without a session or CSRF token', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/ops/approval/apr_nonexistent',
+      headers: { origin: SAME_ORIGIN },
+      payload: { token: 'not-a-token', decision: 'approve' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('approval_link_invalid');
   });
 });
 

@@ -26,6 +26,12 @@ const PROJECT_ROUTES = [
   'GET /:project_id/v1/exec/executions',
   'GET /:project_id/v1/exec/executions/:execution_id',
   'GET /:project_id/v1/exec/executions/:execution_id/raw',
+  'GET /:project_id/v1/exec/executions/stream',
+  'GET /:project_id/v1/exec/approvals/stream',
+  'GET /:project_id/v1/exec/approvals',
+  'GET /:project_id/v1/exec/approvals/:approval_id',
+  'POST /:project_id/v1/exec/approvals/:approval_id/approve',
+  'POST /:project_id/v1/exec/approvals/:approval_id/reject',
   'GET /:project_id/v1/exec/tools',
   'GET /:project_id/v1/exec/tools/:name',
   'POST /:project_id/v1/exec/executions',
@@ -34,6 +40,7 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/exec/executions/:execution_id/retry',
   'DELETE /:project_id/v1/management/join-keys/:join_key_id',
   'DELETE /:project_id/v1/management/keys/:key_id',
+  'DELETE /:project_id/v1/management/project/delegations/:delegation_id',
   'DELETE /:project_id/v1/management/project/invitations/:invitation_id',
   'DELETE /:project_id/v1/management/project/members/:user_id',
   'DELETE /:project_id/v1/management/workspaces/:workspace_id',
@@ -44,6 +51,8 @@ const PROJECT_ROUTES = [
   'GET /:project_id/v1/management/audit/verify',
   'GET /:project_id/v1/management/join-keys',
   'GET /:project_id/v1/management/keys',
+  'GET /:project_id/v1/management/outbox',
+  'GET /:project_id/v1/management/project/delegations',
   'GET /:project_id/v1/management/project/invitations',
   'GET /:project_id/v1/management/project/members',
   'GET /:project_id/v1/management/workspaces',
@@ -60,6 +69,7 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/keys',
   'POST /:project_id/v1/management/keys/:key_id/revoke',
   'POST /:project_id/v1/management/keys/:key_id/rotate',
+  'POST /:project_id/v1/management/project/delegations',
   'POST /:project_id/v1/management/project/members',
   'POST /:project_id/v1/management/workspaces',
   'POST /:project_id/v1/management/workspaces/:workspace_id/agents',
@@ -91,6 +101,8 @@ interface Side {
   executionId: string;
   webhookId: string;
   deliveryId: string;
+  approvalId: string;
+  delegationId: string;
 }
 
 let t: TestApp;
@@ -134,6 +146,27 @@ async function side(): Promise<Side> {
       bundle: 'test',
     })
     .execute();
+  await t.deps.db
+    .insertInto('agent_tools')
+    .values({
+      agent_id: agent.agent_id,
+      name: 'cross-risky',
+      description: 'a destructive tool',
+      risk: 'destructive',
+      domain: 'general',
+      timeout_ms: 1000,
+      idempotent: true,
+      mcp_visible: true,
+      params: JSON.stringify({ type: 'object' }),
+      bundle: 'test',
+    })
+    .execute();
+  const risky = await t.app.inject({
+    method: 'POST',
+    url: `/${p.id}/v1/exec/executions`,
+    headers: bearer(created.key),
+    payload: { workspace: 'default', tool: 'cross-risky', args: {}, queue: true },
+  });
   const execution = await t.app.inject({
     method: 'POST',
     url: `/${p.id}/v1/exec/executions`,
@@ -163,6 +196,10 @@ async function side(): Promise<Side> {
       next_attempt_at: null,
     })
     .execute();
+  const delegation = await opsRequest(t.app, session, 'POST', '/ops/api/delegations', {
+    user_id: member.id,
+    tier: 'destructive',
+  });
   return {
     id: p.id,
     owner: p.owner,
@@ -177,6 +214,8 @@ async function side(): Promise<Side> {
     executionId: execution.json<{ id: string }>().id,
     webhookId: webhook.id,
     deliveryId,
+    approvalId: risky.json<{ approval_id: string }>().approval_id,
+    delegationId: delegation.json<{ id: string }>().id,
   };
 }
 
@@ -201,6 +240,8 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':execution_id', target.executionId)
     .replace(':webhook_id', target.webhookId)
     .replace(':delivery_id', target.deliveryId)
+    .replace(':approval_id', target.approvalId)
+    .replace(':delegation_id', target.delegationId)
     .replace(':name', 'cross-tool');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
@@ -208,6 +249,10 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     'POST /:project_id/v1/management/keys/:key_id/rotate': { grace_period_hours: 0 },
     'POST /:project_id/v1/management/project/members': { email: 'intruder@example.test', role: 'owner' },
     'PATCH /:project_id/v1/management/project/members/:user_id': { role: 'owner' },
+    'POST /:project_id/v1/management/project/delegations': {
+      user_id: target.member.id,
+      tier: 'irreversible',
+    },
     'POST /:project_id/v1/management/workspaces': { name: 'stolen' },
     'PATCH /:project_id/v1/management/workspaces/:workspace_id': { description: 'stolen' },
     'POST /:project_id/v1/management/workspaces/:workspace_id/pause': { reason: 'stolen' },
@@ -251,6 +296,12 @@ async function snapshot(s: Side) {
       .where('project_id', '=', s.id)
       .orderBy('user_id')
       .execute(),
+    delegations: await db
+      .selectFrom('delegations')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
     invitations: await db
       .selectFrom('invitations')
       .selectAll()
@@ -269,7 +320,12 @@ async function snapshot(s: Side) {
       .where('webhook_id', '=', s.webhookId)
       .orderBy('id')
       .execute(),
-    audit: await db.selectFrom('audit_log').select('seq').where('project_id', '=', s.id).execute(),
+    audit: await db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('project_id', '=', s.id)
+      .orderBy('seq')
+      .execute(),
   };
 }
 
@@ -318,7 +374,8 @@ describe('cross-project access with an API key', () => {
   });
 
   it("the same requests with B's own key succeed, so the refusals above are the guard's doing", async () => {
-    for (const route of PROJECT_ROUTES.filter((r) => r.startsWith('GET '))) {
+    // Streams never end on their own (inject would wait forever); events/*-stream tests open them for real.
+    for (const route of PROJECT_ROUTES.filter((r) => r.startsWith('GET ') && !r.endsWith('/stream'))) {
       const res = await t.app.inject({ ...requestFor(route, b), method: 'GET', headers: bearer(b.key) });
       expect(res.statusCode, `${route}: ${res.body}`).toBe(200);
     }
@@ -358,6 +415,12 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     { method: 'POST', url: `${base}/webhooks/${other.webhookId}/rotate-secret` },
     { method: 'POST', url: `${base}/webhooks/${other.webhookId}/deliveries/${other.deliveryId}/redeliver` },
     { method: 'DELETE', url: `${base}/webhooks/${other.webhookId}` },
+    { method: 'DELETE', url: `${members}/delegations/${other.delegationId}` },
+    {
+      method: 'POST',
+      url: `${members}/delegations`,
+      payload: { user_id: other.member.id, tier: 'destructive' },
+    },
   ];
 
   it("with project A's own key on A's routes", async () => {
@@ -375,6 +438,25 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     for (const c of cases(a, b, '/ops/api', '/ops/api')) {
       const res = await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload);
       expectError(res, 404, 'not_found');
+    }
+    expect(await snapshot(b)).toEqual(before);
+  });
+
+  it("another project's executions and approvals, by the API and by the dashboard", async () => {
+    const before = await snapshot(b);
+    const exec = (base: string) => [
+      { method: 'GET', url: `${base}/executions/${b.executionId}` },
+      { method: 'POST', url: `${base}/executions/${b.executionId}/cancel` },
+      { method: 'GET', url: `${base}/approvals/${b.approvalId}` },
+      { method: 'POST', url: `${base}/approvals/${b.approvalId}/approve`, payload: {} },
+      { method: 'POST', url: `${base}/approvals/${b.approvalId}/reject`, payload: {} },
+    ];
+    for (const c of exec(`/${a.id}/v1/exec`)) {
+      const res = await t.app.inject({ ...c, method: c.method as 'POST', headers: bearer(a.key) });
+      expectError(res, 404, 'not_found');
+    }
+    for (const c of exec('/ops/api')) {
+      expectError(await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload), 404, 'not_found');
     }
     expect(await snapshot(b)).toEqual(before);
   });

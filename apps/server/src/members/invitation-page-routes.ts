@@ -1,9 +1,10 @@
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { AppError } from '../http/app-error';
+import { sendHtml } from '../http/html-page';
 import { auditContext } from '../http/request-context';
 import { acceptInvitation, describeInvitation } from './accept-invitation';
 import { invitationFormPage, messagePage } from './invitation-page';
@@ -14,11 +15,6 @@ const AcceptForm = z.object({
   password: z.string().min(1).max(256),
   name: z.string().trim().max(120).optional(),
 });
-
-function html(reply: FastifyReply, status: number, body: string): FastifyReply {
-  // The token is in the URL: never cache the page, never leak it through Referer.
-  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-}
 
 /**
  * The page an invitation link opens, and the form it posts. Registered in its own plugin so
@@ -34,7 +30,7 @@ export async function invitationPageRoutes(app: FastifyInstance, deps: AppDeps):
     async (req, reply) => {
       const inv = await describeInvitation(deps.db, req.query.token);
       if (!inv) {
-        return html(
+        return sendHtml(
           reply,
           400,
           messagePage(
@@ -43,7 +39,7 @@ export async function invitationPageRoutes(app: FastifyInstance, deps: AppDeps):
           ),
         );
       }
-      return html(reply, 200, invitationFormPage({ ...inv, token: req.query.token }));
+      return sendHtml(reply, 200, invitationFormPage({ ...inv, token: req.query.token }));
     },
   );
 
@@ -65,7 +61,7 @@ export async function invitationPageRoutes(app: FastifyInstance, deps: AppDeps):
           .select('name')
           .where('id', '=', projectId)
           .executeTakeFirst();
-        return html(
+        return sendHtml(
           reply,
           200,
           messagePage(
@@ -77,7 +73,7 @@ export async function invitationPageRoutes(app: FastifyInstance, deps: AppDeps):
         if (!(err instanceof AppError)) throw err;
         if (err.retryAfterSeconds !== undefined)
           void reply.header('retry-after', String(err.retryAfterSeconds));
-        return html(reply, err.status, messagePage('Could not join the project', err.message));
+        return sendHtml(reply, err.status, messagePage('Could not join the project', err.message));
       }
     },
   );

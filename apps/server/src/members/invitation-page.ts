@@ -1,23 +1,5 @@
-/** Minimal server-rendered pages for the invitation link: no scripts, no inline styles (CSP). */
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · XEM</title></head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
-}
+/** The invitation link's pages (see http/html-page.ts). */
+import { escapeHtml, htmlPage } from '../http/html-page';
 
 export function invitationFormPage(inv: {
   token: string;
@@ -29,7 +11,7 @@ export function invitationFormPage(inv: {
   const passwordHelp = inv.existingAccount
     ? 'You already have an account: enter its password to join.'
     : 'Choose a password (at least 10 characters).';
-  return page(
+  return htmlPage(
     `Join ${inv.projectName}`,
     `<p>You were invited to the XEM project <strong>${escapeHtml(inv.projectName)}</strong> as
 <strong>${escapeHtml(inv.role)}</strong>, with the e-mail <strong>${escapeHtml(inv.email)}</strong>.</p>
@@ -45,5 +27,5 @@ autocomplete="${inv.existingAccount ? 'current-password' : 'new-password'}"></la
 }
 
 export function messagePage(title: string, message: string): string {
-  return page(title, `<p>${escapeHtml(message)}</p>`);
+  return htmlPage(title, `<p>${escapeHtml(message)}</p>`);
 }

@@ -8,6 +8,7 @@ import type {
   ProjectRole,
 } from '@xem/protocol';
 import type { Database } from '../db/schema';
+import { revokeMemberDelegations } from '../approvals/delegations-service';
 import { appendAudit } from '../audit/append-audit';
 import { appendEvent } from '../events/append-event';
 import { AppError, notFound } from '../http/app-error';
@@ -239,6 +240,7 @@ export async function setMemberRole(
       after: { ...after, sessions_ended: killed },
     });
     await appendEvent(trx, projectId, 'member.role_changed', { user_id: userId, role });
+    await revokeMemberDelegations(trx, actor, projectId, userId, 'role_changed');
     return after;
   });
 }
@@ -283,6 +285,7 @@ export async function removeMember(
       after: { sessions_ended: killed },
     });
     await appendEvent(trx, projectId, 'member.removed', { user_id: userId });
+    await revokeMemberDelegations(trx, actor, projectId, userId, 'member_removed');
   });
 }
 

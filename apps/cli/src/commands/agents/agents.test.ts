@@ -31,7 +31,7 @@ describe('agents', () => {
     expect(fields(r.out)).toMatchObject({
       ID: 'agt_1',
       NAME: 'web-1',
-      TOOL_NAMES: 'system_info,fail,lost,slow',
+      TOOL_NAMES: 'system_info,fail,lost,slow,file_delete,directory_purge',
     });
     const missing = await cli.run(['agents', 'show', 'agt_9']);
     expect(missing).toMatchObject({

@@ -11,9 +11,10 @@ afterAll(removeTempConfigs);
 describe('config init', () => {
   it('asks on a terminal for what is missing, the key with echo off', async () => {
     const configPath = tempConfigPath();
-    const io = bufferIo({ tty: true, answers: ['prod', 'https://xem.example/', 'xero_prod_k'] });
+    const io = bufferIo({ tty: true, answers: [' prod', 'https://xem.example/ ', 'xero_prod_k'] });
     await run({}, fakeDeps(io, { configPath }));
     expect(io.asked.map((a) => a.secret)).toEqual([false, false, true]);
+    // The prompt returns lines as typed; the name and URL drop stray spaces here.
     expect(new ConfigFile(configPath).load()).toEqual({
       current_context: 'prod',
       contexts: { prod: { base_url: 'https://xem.example', api_key: 'xero_prod_k' } },

@@ -27,14 +27,15 @@ export async function run(opts: InitOptions, deps: Deps): Promise<void> {
   const data = deps.config.load();
   const interactive = deps.io.stdin.isTTY;
   let name = opts.name ?? deps.globals.context ?? data.current_context;
-  if (!name && interactive) name = (await deps.io.prompt(`Context name [${DEFAULT_CONTEXT}]: `)) || undefined;
+  if (!name && interactive)
+    name = (await deps.io.prompt(`Context name [${DEFAULT_CONTEXT}]: `)).trim() || undefined;
   name ??= DEFAULT_CONTEXT;
 
   const existing = data.contexts[name] ?? {};
   let baseUrl = opts.baseUrl ?? deps.env.XEROCTL_BASE_URL;
   if (!baseUrl && interactive) {
     const suggestion = existing.base_url ?? DEFAULT_BASE_URL;
-    baseUrl = (await deps.io.prompt(`Server URL [${suggestion}]: `)) || suggestion;
+    baseUrl = (await deps.io.prompt(`Server URL [${suggestion}]: `)).trim() || suggestion;
   }
   baseUrl = (baseUrl ?? existing.base_url ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(baseUrl)) {

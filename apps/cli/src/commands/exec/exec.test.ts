@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliWithFakeApi, type FakeApiCli } from '../../../test/run-with-fake-api';
+import type { ExecutionStatus } from '@xem/protocol';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bufferIo, type BufferIo } from '../../../test/buffer-io';
+import { BOB_KEY } from '../../../test/fake-xem-api';
+import { cliWithFakeApi, type FakeApiCli, type RunResult } from '../../../test/run-with-fake-api';
 
 let cli: FakeApiCli;
 beforeAll(async () => (cli = await cliWithFakeApi()));
@@ -7,6 +10,39 @@ afterAll(() => cli.close());
 
 const lastCreate = () =>
   cli.api.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/exec/executions')).pop()!;
+const streamRequests = () => cli.api.seen.filter((r) => r.path.endsWith('/exec/executions/stream'));
+const reads = (id: string) => cli.api.seen.filter((r) => r.path === `/proj_1/v1/exec/executions/${id}`);
+
+interface Waiting {
+  id: string;
+  io: BufferIo;
+  done: Promise<RunResult>;
+}
+
+/**
+ * Starts `exec invoke <args> --wait` and resolves once it follows the executions stream and has
+ * read the execution it waits for (the fake moves it only when the test says so).
+ */
+async function invokeWaiting(args: string[]): Promise<Waiting> {
+  // The streams of earlier commands may still be closing.
+  await vi.waitFor(() => expect(cli.api.streams.open).toBe(0));
+  const io = bufferIo();
+  const before = streamRequests().length;
+  const done = cli.run(['exec', 'invoke', ...args, '--wait'], { io });
+  let id = '';
+  await vi.waitFor(() => {
+    expect(streamRequests().length).toBe(before + 1);
+    expect(cli.api.streams.open).toBe(1);
+    id = /\/executions\/(exe_\d+)$/.exec(cli.api.seen.at(-1)!.path)?.[1] ?? '';
+    expect(id).not.toBe('');
+  });
+  return { id, io, done };
+}
+
+/** Moves the execution through `steps` as the server would, each with its stream event. */
+function run(id: string, ...steps: ExecutionStatus[]): void {
+  for (const status of steps) cli.api.advance(id, status);
+}
 
 describe('exec invoke', () => {
   it('sends typed --arg values, prints the id on stdout and how to follow it on stderr', async () => {
@@ -84,22 +120,62 @@ describe('exec invoke', () => {
     expect(cli.api.seen.length).toBe(before);
   });
 
-  it('--wait polls to completion, prints the tool output and exits 0', async () => {
-    const r = await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default', '--wait']);
+  it('--wait follows the stream (no polling) to completion, prints the tool output and exits 0', async () => {
+    const w = await invokeWaiting(['system_info', '--workspace', 'default']);
+    // Only what can concern this execution is streamed.
+    expect(Object.fromEntries(streamRequests().at(-1)!.query)).toEqual({
+      workspace: 'ws_1',
+      tool: 'system_info',
+    });
+    run(w.id, 'dispatched', 'completed');
+    const r = await w.done;
     expect(r).toMatchObject({ code: 0, out: '{"os":"linux"}\n' });
     expect(r.err).toMatch(/Execution exe_\d+ completed in .+ on agt_1 \(exit 0\)\./);
+    // One read once the stream was up, one for the output at the end.
+    expect(reads(w.id)).toHaveLength(2);
+    await vi.waitFor(() => expect(cli.api.streams.open).toBe(0));
   });
 
   it('--wait exits 1 with the error when the execution fails', async () => {
-    const r = await cli.run(['exec', 'invoke', 'fail', '--workspace', 'default', '--wait']);
+    const w = await invokeWaiting(['fail', '--workspace', 'default']);
+    run(w.id, 'failed');
+    const r = await w.done;
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/error: execution exe_\d+ failed: exit status 3 \(tool_failed\)/);
   });
 
   it('--wait exits 1 on ambiguous and says what to do', async () => {
-    const r = await cli.run(['exec', 'invoke', 'lost', '--workspace', 'default', '--wait']);
+    const w = await invokeWaiting(['lost', '--workspace', 'default']);
+    run(w.id, 'ambiguous');
+    const r = await w.done;
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/ambiguous; the agent was lost.*exec retry exe_\d+.*exec mark-failed/);
+  });
+
+  it('--wait ends at once for an execution that ended before the stream was up', async () => {
+    const first = await cli.run([
+      'exec',
+      'invoke',
+      'system_info',
+      '--workspace',
+      'default',
+      '--idempotency-key',
+      'k-done',
+    ]);
+    const id = first.out.trim();
+    run(id, 'completed');
+    // The same key returns the same execution; the read after connecting finds it completed.
+    const r = await cli.run([
+      'exec',
+      'invoke',
+      'system_info',
+      '--workspace',
+      'default',
+      '--idempotency-key',
+      'k-done',
+      '--wait',
+    ]);
+    expect(r).toMatchObject({ code: 0, out: '{"os":"linux"}\n' });
   });
 
   it('--wait exits 8 with the id and status when the timeout passes', async () => {
@@ -120,16 +196,9 @@ describe('exec invoke', () => {
   });
 
   it('--wait -o json prints the final detail', async () => {
-    const r = await cli.run([
-      '-o',
-      'json',
-      'exec',
-      'invoke',
-      'system_info',
-      '--workspace',
-      'default',
-      '--wait',
-    ]);
+    const w = await invokeWaiting(['system_info', '--workspace', 'default', '-o', 'json']);
+    run(w.id, 'completed');
+    const r = await w.done;
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ status: 'completed', output: { stdout: '{"os":"linux"}\n' } });
   });
@@ -141,31 +210,11 @@ describe('exec invoke', () => {
   });
 });
 
-describe('exec watch, show, raw, list and actions', () => {
-  it('watch prints each status change and exits like --wait', async () => {
-    const id = (await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default'])).out.trim();
-    const r = await cli.run(['exec', 'watch', id]);
-    expect(r.code).toBe(0);
-    expect(
-      r.out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split('\t')[1]),
-    ).toEqual(['queued', 'dispatched', 'completed']);
-    const failed = (await cli.run(['exec', 'invoke', 'fail', '--workspace', 'default'])).out.trim();
-    const w = await cli.run(['-o', 'json', 'exec', 'watch', failed]);
-    expect(w.code).toBe(1);
-    expect(
-      w.out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l).to),
-    ).toEqual(['dispatched', 'failed']);
-  });
-
+describe('exec show, raw, list and actions', () => {
   it('show prints fields (tab-separated when piped), raw prints the output as is', async () => {
     const id = (await cli.run(['exec', 'invoke', 'system_info', '--workspace', 'default'])).out.trim();
-    expect((await cli.run(['exec', 'watch', id])).code).toBe(0);
+    // The fake moves system_info one step per read: queued, dispatched, then completed.
+    for (let i = 0; i < 2; i++) expect((await cli.run(['exec', 'show', id])).code).toBe(0);
     const shown = await cli.run(['exec', 'show', id]);
     expect(shown.code).toBe(0);
     const fields = Object.fromEntries(
@@ -287,5 +336,88 @@ describe('exec tools and tool-show', () => {
     const missing = await cli.run(['exec', 'tool-show', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('code exec_tool_not_found');
+  });
+});
+
+describe('exec invoke of a tool that needs an approval', () => {
+  it('prints the approval and the approve command; --wait exits 8 while it is still pending at --timeout', async () => {
+    const r = await cli.run([
+      'exec',
+      'invoke',
+      'directory_purge',
+      '--workspace',
+      'default',
+      '--arg',
+      'path=tmp',
+      '--wait',
+      '--timeout',
+      '300ms',
+    ]);
+    expect(r.code).toBe(8);
+    const id = r.out.trim();
+    const approvalId = cli.api.execution(id).approval_id!;
+    expect(approvalId).toMatch(/^apr_\d+$/);
+    expect(r.err).toContain(
+      `Execution ${id} needs approval ${approvalId} (irreversible) before it runs. An approver can run:\n  xeroctl approvals approve ${approvalId} --confirm directory_purge\n`,
+    );
+    expect(r.err).toContain(
+      `error: execution ${id} is still pending_approval after 0.3s: approval ${approvalId} has no decision yet; an approver can run "xeroctl approvals approve ${approvalId} --confirm directory_purge"; follow it with "xeroctl exec watch ${id}"`,
+    );
+
+    const plain = await cli.run([
+      'exec',
+      'invoke',
+      'file_delete',
+      '--workspace',
+      'default',
+      '--arg',
+      'path=a',
+    ]);
+    expect(plain.code).toBe(0);
+    const other = cli.api.execution(plain.out.trim()).approval_id!;
+    // Destructive tools need no typed confirmation, so the command has no --confirm.
+    expect(plain.err).toContain(`An approver can run:\n  xeroctl approvals approve ${other}\n`);
+  });
+
+  it('--wait runs on once another person approves, and exits 0 when it completes', async () => {
+    const w = await invokeWaiting(['directory_purge', '--workspace', 'default', '--arg', 'path=tmp']);
+    const approvalId = cli.api.execution(w.id).approval_id!;
+    expect(w.io.err()).toContain(`needs approval ${approvalId}`);
+    const approved = await cli.run([
+      'approvals',
+      'approve',
+      approvalId,
+      '--confirm',
+      'directory_purge',
+      '--api-key',
+      BOB_KEY,
+    ]);
+    expect(approved.code).toBe(0);
+    await vi.waitFor(() =>
+      expect(w.io.err()).toContain(`Approval ${approvalId} granted; execution ${w.id} is queued.`),
+    );
+    run(w.id, 'dispatched', 'completed');
+    const r = await w.done;
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(new RegExp(`Execution ${w.id} completed`));
+  });
+
+  it('--wait exits 1 when the approval is rejected, with who rejected it and why', async () => {
+    const w = await invokeWaiting(['file_delete', '--workspace', 'default', '--arg', 'path=a']);
+    const approvalId = cli.api.execution(w.id).approval_id!;
+    const rejected = await cli.run([
+      'approvals',
+      'reject',
+      approvalId,
+      '--reason',
+      'wrong host',
+      '--api-key',
+      BOB_KEY,
+    ]);
+    expect(rejected.code).toBe(0);
+    const r = await w.done;
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`Approval ${approvalId} was rejected by bob@x.test (usr_2): "wrong host"\n`);
+    expect(r.err).toContain(`error: execution ${w.id} rejected\n`);
   });
 });

@@ -1,4 +1,4 @@
-import type { ExecutionDetail } from '@xem/protocol';
+import type { Execution, ExecutionDetail } from '@xem/protocol';
 import { CliError } from '../../cli-error';
 import type { Deps } from '../../deps';
 import { EXIT_ERROR } from '../../report-error';
@@ -8,7 +8,7 @@ import { formatDurationMs } from './execution-columns';
  * Ends a command that waited for an execution: a one-line summary on stderr, and exit 0 only
  * when it completed — any other terminal status is exit 1, so `&&` chains stop on failure.
  */
-export function finishExecution(deps: Deps, e: ExecutionDetail): void {
+export function finishExecution(deps: Deps, e: Execution): void {
   if (e.status === 'completed') {
     if (!deps.out.isJson) {
       const took = e.duration_ms === null ? '' : ` in ${formatDurationMs(e.duration_ms)}`;

@@ -1,65 +1,104 @@
-import type { ExecutionDetail } from '@xem/protocol';
+import type { StreamStatus } from '@xem/client';
+import { ExecutionStatus, Risk, type Execution } from '@xem/protocol';
 import { Command } from 'commander';
+import { UsageError } from '../../cli-error';
 import type { Deps, MakeDeps } from '../../deps';
-import { formatCell } from '../../output';
+import { describeStreamRetry } from '../../describe-stream-retry';
+import { enumList } from '../../flag-parsers';
+import { formatEventJson, formatEventLine } from './event-line';
+import { resolveWorkspaceIds } from '../workspaces/resolve-workspace';
 import { finishExecution } from './finish-execution';
-import { pollExecution } from './poll-execution';
+import { followExecutions } from './follow-executions';
 
 export interface WatchOptions {
-  id: string;
+  /** Follow this one execution and exit when it ends. */
+  execution?: string | undefined;
+  workspace?: string | undefined;
+  tool?: string | undefined;
+  status?: ExecutionStatus[] | undefined;
+  risk?: Risk[] | undefined;
+  agent?: string | undefined;
+  json?: boolean | undefined;
 }
 
 export function command(make: MakeDeps): Command {
   return new Command('watch')
-    .description('Print each status change of an execution until it ends; exit 1 unless it completed')
-    .argument('<id>', 'execution id (exe_…)')
-    .action(async (id: string, _opts: unknown, cmd: Command) => run({ id }, make(cmd)));
-}
-
-interface Change {
-  at: string;
-  from: string | null;
-  to: string;
-  attempt: number;
-  reason: string | null;
+    .description(
+      'Print execution events as they happen, until Ctrl-C; with an execution id, until it ends (exit 1 unless it completed)',
+    )
+    .argument('[id]', 'same as --execution <id>')
+    .option('--execution <id>', 'follow this execution (exe_…) and exit when it ends')
+    .option(
+      '--workspace <ids|names>',
+      'only these workspaces, comma-separated (names are looked up: management scope)',
+    )
+    .option('--tool <names>', 'only these tools, comma-separated')
+    .option(
+      '--status <list>',
+      `only events after which the execution is in one of these statuses, comma-separated: ${ExecutionStatus.options.join(', ')}`,
+      enumList(ExecutionStatus.options),
+    )
+    .option(
+      '--risk <list>',
+      `only these risks, comma-separated: ${Risk.options.join(', ')}`,
+      enumList(Risk.options),
+    )
+    .option('--agent <ids>', 'only executions run by these agents, comma-separated')
+    .option('--json', 'one JSON object per line, {"id", "event", "data"} (same as -o json)')
+    .action(async (id: string | undefined, opts: WatchOptions, cmd: Command) => {
+      if (id && opts.execution && id !== opts.execution) {
+        throw new UsageError(`two different executions given: ${id} and --execution ${opts.execution}`);
+      }
+      return run({ ...opts, execution: opts.execution ?? id }, make(cmd));
+    });
 }
 
 /**
- * Prints the transitions the server recorded, so a change between two polls is not missed. A
- * status change without a recorded transition is still printed, stamped with the local time.
+ * Prints the events of `GET …/exec/executions/stream` (followExecutions) on stdout and the
+ * connection changes on stderr. With an execution to follow, it ends with that execution.
  */
 export async function run(opts: WatchOptions, deps: Deps): Promise<void> {
   const client = await deps.projectClient();
-  let printed = 0;
-  let lastStatus: string | null = null;
-  const onUpdate = (d: ExecutionDetail) => {
-    const changes: Change[] = d.history.slice(printed);
-    printed = d.history.length;
-    if (changes.length === 0 && d.status !== lastStatus) {
-      changes.push({
-        at: new Date().toISOString(),
-        from: lastStatus,
-        to: d.status,
-        attempt: d.attempt,
-        reason: null,
-      });
-    }
-    for (const c of changes) printChange(deps, c);
-    if (changes.length > 0) lastStatus = changes[changes.length - 1]!.to;
-  };
-  const { detail } = await pollExecution(client, opts.id, { onUpdate });
-  finishExecution(deps, detail);
-}
+  const json = opts.json === true || deps.out.isJson;
+  const target = opts.execution ?? null;
+  let wasLive = false;
 
-/** JSON Lines with -o json (one object per change), else one aligned or tab-separated line. */
-function printChange(deps: Deps, c: Change): void {
-  if (deps.out.isJson) return deps.out.line(JSON.stringify(c));
-  const tty = deps.io.stdout.isTTY;
-  const cells = [
-    formatCell(c.at, tty, true),
-    c.to.padEnd(tty ? 16 : 0),
-    tty ? `attempt ${c.attempt}` : String(c.attempt),
-    formatCell(c.reason, tty),
-  ];
-  deps.out.line((tty ? cells.join('  ') : cells.join('\t')).trimEnd());
+  const onStatus = (s: StreamStatus) => {
+    if (s.state === 'live') {
+      if (!wasLive) deps.out.note(`watch: connected, following ${target ?? 'executions'} (Ctrl-C to stop)`);
+      else
+        deps.out.note(`watch: live again${s.lastEventId ? ` (resumed after event ${s.lastEventId})` : ''}`);
+      wasLive = true;
+    } else if (s.state === 'reconnecting' || s.state === 'offline') {
+      deps.out.note(describeStreamRetry('watch', s));
+    }
+  };
+
+  // The stream filters on workspace ids; people type names.
+  const workspaces = await resolveWorkspaceIds(client, opts.workspace);
+  const follower = followExecutions(client, {
+    filters: {
+      workspace: workspaces,
+      tool: opts.tool,
+      status: opts.status,
+      risk: opts.risk,
+      agent: opts.agent,
+    },
+    target: target ?? undefined,
+    onEvent: (e) =>
+      deps.out.line(json ? formatEventJson(e) : formatEventLine(e, new Date().toISOString(), deps.out.isTty)),
+    onStatus,
+    onResync: (lastEventId) =>
+      deps.out.note(
+        `watch: events after ${lastEventId} are no longer kept; some were missed${target ? '' : ' (see "xeroctl exec list")'}`,
+      ),
+  });
+  const stopListening = deps.io.onInterrupt(() => follower.close());
+  let ended: Execution | null;
+  try {
+    ended = await follower.done;
+  } finally {
+    stopListening();
+  }
+  if (ended) finishExecution(deps, ended);
 }

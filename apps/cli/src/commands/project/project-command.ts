@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import type { MakeDeps } from '../../deps';
+import * as delegationsGrant from './delegations/grant';
+import * as delegationsList from './delegations/list';
+import * as delegationsRevoke from './delegations/revoke';
 import * as invitationsList from './invitations/list';
 import * as invitationsRevoke from './invitations/revoke';
 import * as membersAdd from './members/add';
@@ -18,5 +21,14 @@ export function projectCommand(make: MakeDeps): Command {
     .description('Pending invitations of people without an account')
     .addCommand(invitationsList.command(make))
     .addCommand(invitationsRevoke.command(make));
-  return new Command('project').description('Project membership').addCommand(members).addCommand(invitations);
+  const delegations = new Command('delegations')
+    .description('Approval authority owners grant members for one risk tier')
+    .addCommand(delegationsList.command(make))
+    .addCommand(delegationsGrant.command(make))
+    .addCommand(delegationsRevoke.command(make));
+  return new Command('project')
+    .description('Project membership and approval delegations')
+    .addCommand(members)
+    .addCommand(invitations)
+    .addCommand(delegations);
 }

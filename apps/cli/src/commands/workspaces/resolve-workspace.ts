@@ -1,6 +1,7 @@
 import type { XemClient } from '@xem/client';
 import type { Workspace } from '@xem/protocol';
 import { CliError } from '../../cli-error';
+import { splitList } from '../../flag-parsers';
 
 const WORKSPACE_ID = /^ws_[a-z0-9]+$/;
 
@@ -11,6 +12,15 @@ const WORKSPACE_ID = /^ws_[a-z0-9]+$/;
 export async function resolveWorkspaceId(client: XemClient, ref: string): Promise<string> {
   if (WORKSPACE_ID.test(ref)) return ref;
   return (await findWorkspace(client, ref)).id;
+}
+
+/** `--workspace a,ws_2` of the streams, which filter on ids: each name becomes its id. */
+export async function resolveWorkspaceIds(
+  client: XemClient,
+  list: string | undefined,
+): Promise<string[] | undefined> {
+  if (list === undefined) return undefined;
+  return Promise.all(splitList(list).map((w) => resolveWorkspaceId(client, w)));
 }
 
 export async function findWorkspace(client: XemClient, ref: string): Promise<Workspace> {
