@@ -24,6 +24,7 @@ function executionData(p: Payload): Data {
     risk: v(p, 'risk'),
     source: v(p, 'source'),
     args: v(p, 'args'),
+    approval_id: v(p, 'approval_id'),
     attempt: v(p, 'attempt'),
     max_attempts: v(p, 'max_attempts'),
     exit_code: v(p, 'exit_code'),
