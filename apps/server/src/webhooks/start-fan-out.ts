@@ -17,11 +17,19 @@ export async function startFanOut(
   let again = false;
   let running: Promise<void> | null = null;
 
+  // The shared cursor only moves forward: once a pass got it to a watermark, an idle poll with
+  // the same watermark has nothing to do and need not lock the cursor row again.
+  let caughtUpTo = -1n;
   const pass = async (): Promise<void> => {
     for (;;) {
       const watermark = await deps.hub.watermark();
+      if (watermark <= caughtUpTo) return;
       const read = await fanOutEvents(deps.db, watermark);
-      if (read === 'busy' || read < FAN_OUT_BATCH || stopped) return;
+      if (read === 'busy' || stopped) return;
+      if (read < FAN_OUT_BATCH) {
+        caughtUpTo = watermark;
+        return;
+      }
     }
   };
 
