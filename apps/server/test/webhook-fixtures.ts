@@ -46,7 +46,6 @@ export async function webhookHarness(env: Record<string, string> = {}): Promise<
   const t = await createTestApp({
     XEM_WEBHOOKS_ALLOW_HTTP_LOOPBACK: 'true',
     XEM_WEBHOOK_RETRY_BASE_MS: '10',
-    XEM_DISPATCH_POLL_INTERVAL_MS: '200',
     XEM_STREAM_POLL_INTERVAL_MS: '200',
     ...env,
   });

@@ -9,7 +9,7 @@ export const MAX_IN_FLIGHT = 16;
 
 /**
  * This process's webhook sender. States: idle (a timer armed for the next due delivery, capped
- * at the poll interval) → claiming (takes due deliveries into free slots, `SKIP LOCKED`, so
+ * at the event poll interval, XEM_STREAM_POLL_INTERVAL_MS) → claiming (takes due deliveries into free slots, `SKIP LOCKED`, so
  * replicas never take the same one) → idle; each taken delivery is sent and recorded in its
  * slot, and a freed slot claims again. Wake-ups: NOTIFY xem_webhooks (the fan-out queued
  * deliveries anywhere), the timer, a freed slot. Stopped: no more claims; stop() waits for the
@@ -59,12 +59,12 @@ export function startDeliveryWorker(
           if (taken.length < free) break;
         }
         // All slots busy: the next one to finish wakes the worker; a timer would only spin.
-        const poll = deps.config.dispatchPollIntervalMs;
+        const poll = deps.config.events.pollIntervalMs;
         const next = full ? poll : await msUntilNextDue(deps.db);
         if (!stopped) armIn(next === null ? poll : Math.min(next + 5, poll));
       } catch (err) {
         log?.error({ err }, 'claiming webhook deliveries failed; retrying at the next poll');
-        if (!stopped) armIn(deps.config.dispatchPollIntervalMs);
+        if (!stopped) armIn(deps.config.events.pollIntervalMs);
       }
     } while (again && !stopped);
   };
