@@ -7,6 +7,7 @@ import { configCommand } from './commands/config/config-command';
 import { execCommand } from './commands/exec/exec-command';
 import { keysCommand } from './commands/keys/keys-command';
 import { projectCommand } from './commands/project/project-command';
+import { webhooksCommand } from './commands/webhooks/webhooks-command';
 import { workspacesCommand } from './commands/workspaces/workspaces-command';
 import { createDeps, type GlobalOptions, type MakeDeps, type System } from './deps';
 import { OUTPUT_FORMATS } from './output';
@@ -30,7 +31,8 @@ export function buildProgram(system: System): Command {
     .addCommand(execCommand(make))
     .addCommand(approvalsCommand(make))
     .addCommand(agentsCommand(make))
-    .addCommand(workspacesCommand(make));
+    .addCommand(workspacesCommand(make))
+    .addCommand(webhooksCommand(make));
   configureTree(program, system);
   return program;
 }

@@ -84,6 +84,16 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
     body: { workspace_id: 5 },
     param: 'workspace_id',
   },
+  'POST /ops/api/webhooks': { body: { url: 5, events: ['exec.completed'] }, param: 'url' },
+  'PATCH /ops/api/webhooks/:webhook_id': { body: { enabled: 'yes' }, param: 'enabled' },
+  'POST /:project_id/v1/management/webhooks': {
+    body: { url: 'https://hooks.example.test', events: 'exec.completed' },
+    param: 'events',
+  },
+  'PATCH /:project_id/v1/management/webhooks/:webhook_id': {
+    body: { metadata: { a: 5 } },
+    param: 'metadata.a',
+  },
   'POST /ops/api/executions': { body: { workspace: 5, tool: 'echo' }, param: 'workspace' },
   'POST /ops/api/approvals/:approval_id/approve': { body: { note: 5 }, param: 'note' },
   'POST /ops/api/approvals/:approval_id/reject': { body: { reason: 5 }, param: 'reason' },

@@ -33,6 +33,7 @@ import { outboxRoutes } from './mail/outbox-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
+import { webhooksRoutes } from './webhooks/webhooks-routes';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
 
 export interface BuildAppOptions {
@@ -164,6 +165,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     approvalPolicyRoutes(ops, deps, '/ops/api', activeProjectOf);
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
+    webhooksRoutes(ops, deps, '/ops/api', activeProjectOf);
     toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
     executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
     approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
@@ -180,6 +182,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     approvalPolicyRoutes(project, deps, '/:project_id/v1/management', keyProject);
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    webhooksRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
     approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);

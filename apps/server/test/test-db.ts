@@ -82,7 +82,7 @@ async function createPgliteTestDb(): Promise<Db> {
     kind: 'pglite',
     db,
     pool,
-    listen: pgliteListener(pglite).listen,
+    listen: pgliteListener(pglite, pool).listen,
     close: async () => {
       await db.destroy();
       await pglite.close();

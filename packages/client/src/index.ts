@@ -9,6 +9,7 @@ export {
 export type { ApprovalListQuery } from './approval-list-query';
 export type { DelegationListQuery } from './delegation-list-query';
 export type { ExecutionListQuery, PageQuery } from './execution-list-query';
+export { WebhooksApi, type DeliveryListQuery } from './webhooks-api';
 export { XemApiError, type ClientErrorCode, type XemApiErrorInit, type XemErrorCode } from './xem-api-error';
 export { XemConnectionError } from './xem-connection-error';
 export { SseParser, type SseParserHandlers } from './sse/sse-parser';

@@ -21,6 +21,8 @@ export interface RequestSpec<T extends z.ZodType> {
   body?: unknown;
   /** Extra request headers, e.g. `Idempotency-Key`. */
   headers?: Record<string, string> | undefined;
+  /** For the few routes that wait on something slow; default REQUEST_TIMEOUT_MS. */
+  timeoutMs?: number | undefined;
   schema: T;
 }
 
@@ -86,7 +88,7 @@ async function exchange(
       method: spec.method,
       headers,
       body,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(spec.timeoutMs ?? REQUEST_TIMEOUT_MS),
     });
   } catch (err) {
     throw new XemConnectionError(url.origin, err);

@@ -44,6 +44,7 @@ import type { ApprovalListQuery } from './approval-list-query';
 import type { DelegationListQuery } from './delegation-list-query';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
 import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
+import { WebhooksApi } from './webhooks-api';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
 import {
   setStreamFilters,
@@ -103,6 +104,11 @@ export class XemClient {
 
   get projectId(): string | undefined {
     return this.options.projectId;
+  }
+
+  /** Webhook endpoints of the project and their deliveries (management API). */
+  get webhooks(): WebhooksApi {
+    return new WebhooksApi(this.options, () => this.mgmt('/webhooks'));
   }
 
   /** The same connection, acting on another project. */

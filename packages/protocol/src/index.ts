@@ -9,4 +9,5 @@ export * from './enrollment';
 export * from './executions';
 export * from './agent-frames';
 export * from './events';
+export * from './webhooks';
 export * from './approvals';

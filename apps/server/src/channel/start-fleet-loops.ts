@@ -5,13 +5,15 @@ import { notifySettingsOf, notifyStage } from '../approvals/notify-stage';
 import { startDispatcher } from '../executions/dispatcher';
 import { startExecutionSweeper } from '../executions/execution-sweeper';
 import { startMailer } from '../mail/start-mailer';
+import { startWebhookLoops } from '../webhooks/start-webhook-loops';
 import { startAgentControl } from './start-agent-control';
 import { startLeaseSweeper } from './start-lease-sweeper';
 
 /**
  * Starts this process's fleet loops (agent control forwarding, lease sweeper, execution timeout
- * sweeper, dispatcher, approval sweeper notifying each new stage's approvers, and the mailer when
- * SMTP is configured) once the server listens; the returned function stops them and waits for work in progress.
+ * sweeper, dispatcher, approval sweeper notifying each new stage's approvers, the mailer when
+ * SMTP is configured, webhook fan-out and sender) once the server listens; the returned function
+ * stops them and waits for work in progress.
  */
 export async function startFleetLoops(
   deps: AppDeps,
@@ -31,6 +33,7 @@ export async function startFleetLoops(
   const stopMailer = smtp
     ? startMailer(deps.db, smtp, deps.config.dispatchPollIntervalMs, log)
     : async () => {};
+  const stopWebhooks = await startWebhookLoops(deps, log);
   return async () => {
     await Promise.all([
       stopMailer(),
@@ -39,6 +42,7 @@ export async function startFleetLoops(
       stopLeaseSweeper(),
       stopControl(),
       stopApprovalSweeper(),
+      stopWebhooks(),
     ]);
   };
 }

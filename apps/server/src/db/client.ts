@@ -59,7 +59,7 @@ export async function createDb(opts: DbOptions): Promise<Db> {
     kind: 'pglite',
     db,
     pool,
-    listen: pgliteListener(pglite).listen,
+    listen: pgliteListener(pglite, pool).listen,
     close: async () => {
       await db.destroy();
       await pglite.close();

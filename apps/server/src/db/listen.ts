@@ -79,12 +79,28 @@ export function pgListener(connectionString: string): Listener {
   return { listen, close };
 }
 
-/** PGlite delivers notifications in process; no extra connection is involved. */
-export function pgliteListener(pglite: PGlite): Listener {
+/**
+ * PGlite delivers notifications in process; no extra connection is involved. Its LISTEN and
+ * UNLISTEN run on the instance itself, outside the pg driver, while the driver sends each query
+ * as several protocol messages (parse, bind, execute, sync) that PGlite runs one at a time: a
+ * statement slipped in between replaces the unnamed prepared statement and the driver's query
+ * fails ("unnamed prepared statement does not exist"). So they run while holding the pool's only
+ * client, when no driver query is in flight. Never call listen inside a transaction (it waits
+ * for the client that transaction holds).
+ */
+export function pgliteListener(pglite: PGlite, pool: pg.Pool): Listener {
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn();
+    } finally {
+      client.release();
+    }
+  };
   return {
     listen: async (channel, onPayload) => {
-      const unsub = await pglite.listen(channel, onPayload);
-      return async () => unsub();
+      const unsub = await exclusive(() => pglite.listen(channel, onPayload));
+      return () => exclusive(unsub);
     },
     // PGlite's subscriptions end with the instance.
     close: async () => {},

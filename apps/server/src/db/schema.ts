@@ -273,6 +273,55 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  events: string[];
+  description: string;
+  metadata: Json;
+  secret: string;
+  enabled: boolean;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  /** bigint, as a decimal string; null for a test delivery. */
+  event_id: string | null;
+  envelope_id: string;
+  type: string;
+  body: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: Generated<number>;
+  round_attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Timestamp | null;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+export interface WebhookFanoutTable {
+  singleton: Generated<boolean>;
+  last_event_id: string;
+  id_salt: string;
+}
+
 export interface Database {
   users: UsersTable;
   projects: ProjectsTable;
@@ -297,6 +346,10 @@ export interface Database {
   execution_attempts: ExecutionAttemptsTable;
   execution_transitions: ExecutionTransitionsTable;
   execution_logs: ExecutionLogsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  webhook_fanout: WebhookFanoutTable;
   approval_policy_versions: ApprovalPolicyVersionsTable;
   approvals: ApprovalsTable;
   approval_votes: ApprovalVotesTable;

@@ -46,6 +46,12 @@ const KNOWN = [
   'PUT /ops/api/workspaces/:workspace_id/approval-policy',
   'POST /ops/api/join-keys',
   'POST /ops/api/agents/:agent_id/revoke-credentials',
+  'POST /ops/api/webhooks',
+  'PATCH /ops/api/webhooks/:webhook_id',
+  'DELETE /ops/api/webhooks/:webhook_id',
+  'POST /ops/api/webhooks/:webhook_id/rotate-secret',
+  'POST /ops/api/webhooks/:webhook_id/test',
+  'POST /ops/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
 ];
 
 const t: TestApp = await createTestApp({ XEROTIER_APPROVAL_LINK_SECRET: 'c'.repeat(32) });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AddMemberResponse, CreatedKey } from '@xem/protocol';
+import { AddMemberResponse, CreatedKey, CreatedWebhook } from '@xem/protocol';
 import { enroll, mintJoinKey } from '../../test/fleet-helpers';
+import { newId } from '../ids';
 import {
   bearer,
   createKeyAs,
@@ -78,6 +79,16 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/workspaces/:workspace_id/pause',
   'POST /:project_id/v1/management/workspaces/:workspace_id/resume',
   'PUT /:project_id/v1/management/workspaces/:workspace_id/approval-policy',
+  'DELETE /:project_id/v1/management/webhooks/:webhook_id',
+  'GET /:project_id/v1/management/webhooks',
+  'GET /:project_id/v1/management/webhooks/:webhook_id',
+  'GET /:project_id/v1/management/webhooks/:webhook_id/deliveries',
+  'GET /:project_id/v1/management/webhooks/:webhook_id/deliveries/:delivery_id',
+  'PATCH /:project_id/v1/management/webhooks/:webhook_id',
+  'POST /:project_id/v1/management/webhooks',
+  'POST /:project_id/v1/management/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
+  'POST /:project_id/v1/management/webhooks/:webhook_id/rotate-secret',
+  'POST /:project_id/v1/management/webhooks/:webhook_id/test',
 ];
 
 interface Side {
@@ -92,6 +103,8 @@ interface Side {
   agentId: string;
   joinKeyId: string;
   executionId: string;
+  webhookId: string;
+  deliveryId: string;
   approvalId: string;
   delegationId: string;
 }
@@ -164,6 +177,29 @@ async function side(): Promise<Side> {
     headers: bearer(created.key),
     payload: { workspace: 'default', tool: 'cross-tool', args: {}, queue: true },
   });
+  const webhook = CreatedWebhook.parse(
+    (
+      await opsRequest(t.app, session, 'POST', '/ops/api/webhooks', {
+        url: 'https://hooks.example.test/xem',
+        events: ['exec.completed'],
+      })
+    ).json(),
+  ).webhook;
+  // A delivery in its history, written directly: sending one would need a reachable endpoint.
+  const deliveryId = newId('whd');
+  await t.deps.db
+    .insertInto('webhook_deliveries')
+    .values({
+      id: deliveryId,
+      webhook_id: webhook.id,
+      event_id: null,
+      envelope_id: 'evt_000000000000000000000000',
+      type: 'exec.test',
+      body: '{}',
+      status: 'succeeded',
+      next_attempt_at: null,
+    })
+    .execute();
   const delegation = await opsRequest(t.app, session, 'POST', '/ops/api/delegations', {
     user_id: member.id,
     tier: 'destructive',
@@ -180,6 +216,8 @@ async function side(): Promise<Side> {
     agentId: agent.agent_id,
     joinKeyId: joinKey.join_key.id,
     executionId: execution.json<{ id: string }>().id,
+    webhookId: webhook.id,
+    deliveryId,
     approvalId: risky.json<{ approval_id: string }>().approval_id,
     delegationId: delegation.json<{ id: string }>().id,
   };
@@ -204,6 +242,8 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':agent_id', target.agentId)
     .replace(':join_key_id', target.joinKeyId)
     .replace(':execution_id', target.executionId)
+    .replace(':webhook_id', target.webhookId)
+    .replace(':delivery_id', target.deliveryId)
     .replace(':approval_id', target.approvalId)
     .replace(':delegation_id', target.delegationId)
     .replace(':name', 'cross-tool')
@@ -236,6 +276,8 @@ function requestFor(route: string, target: Side): { method: string; url: string;
         },
       },
     },
+    'POST /:project_id/v1/management/webhooks': { url: 'https://evil.example/', events: ['exec.completed'] },
+    'PATCH /:project_id/v1/management/webhooks/:webhook_id': { url: 'https://evil.example/' },
   };
   return { method, url, ...(payloads[route] ? { payload: payloads[route] } : {}) };
 }
@@ -289,7 +331,24 @@ async function snapshot(s: Side) {
       .orderBy('workspace_id')
       .orderBy('version')
       .execute(),
-    audit: await db.selectFrom('audit_log').select('seq').where('project_id', '=', s.id).execute(),
+    webhooks: await db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
+    deliveries: await db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('webhook_id', '=', s.webhookId)
+      .orderBy('id')
+      .execute(),
+    audit: await db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('project_id', '=', s.id)
+      .orderBy('seq')
+      .execute(),
   };
 }
 
@@ -375,6 +434,10 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     { method: 'PATCH', url: `${members}/members/${other.member.id}`, payload: { role: 'owner' } },
     { method: 'DELETE', url: `${members}/members/${other.member.id}` },
     { method: 'DELETE', url: `${members}/invitations/${other.invitationId}` },
+    { method: 'PATCH', url: `${base}/webhooks/${other.webhookId}`, payload: { enabled: false } },
+    { method: 'POST', url: `${base}/webhooks/${other.webhookId}/rotate-secret` },
+    { method: 'POST', url: `${base}/webhooks/${other.webhookId}/deliveries/${other.deliveryId}/redeliver` },
+    { method: 'DELETE', url: `${base}/webhooks/${other.webhookId}` },
     { method: 'DELETE', url: `${members}/delegations/${other.delegationId}` },
     {
       method: 'POST',
