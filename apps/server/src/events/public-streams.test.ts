@@ -123,6 +123,13 @@ describe('events on the right occasion', () => {
     });
     agent.send(renewal());
     await agent.next('lease_ack');
+    const component = {
+      kind: 'service',
+      name: 'postgres',
+      address: '10.0.0.5:5432',
+      attributes: { version: '16' },
+    };
+    agent.send({ type: 'discovery', components: [component] });
     agent.send(renewal('draining'));
     await agent.next('lease_ack');
     await agent.close();
@@ -139,6 +146,7 @@ describe('events on the right occasion', () => {
     expect(names).toEqual([
       'ox.manifest.updated',
       'ox.agent.online',
+      'ox.discovery.found',
       'ox.agent.draining',
       'ox.agent.offline',
     ]);
@@ -146,6 +154,8 @@ describe('events on the right occasion', () => {
     expect(Agent.parse(online.data)).toMatchObject({ id: seeded.agentId, status: 'online' });
     const manifestDelta = ops.facts().find((f) => f.event === 'ox.manifest.updated' && mine(f))!;
     expect(manifestDelta.data).toMatchObject({ agent_id: seeded.agentId, manifest_version: 1 });
+    const found = ops.facts().find((f) => f.event === 'ox.discovery.found' && mine(f))!;
+    expect(found.data).toEqual({ agent_id: seeded.agentId, component });
     // Fleet facts are not part of the public executions stream.
     expect(pub.facts().some(mine)).toBe(false);
   });
