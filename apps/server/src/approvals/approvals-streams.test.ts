@@ -9,6 +9,7 @@ import {
   createTestApp,
   expectError,
   login,
+  opsRequest,
   type TestApp,
 } from '../../test/test-app';
 
@@ -93,6 +94,14 @@ describe('approvals on the streams', () => {
     const e = await invoke(t, member.key, 'drop_db');
     const res = await decide(t, member.key, e.approval_id!, 'approve', { confirm: 'drop_db' });
     expect(expectError(res, 403, 'approver_not_authorized').error.message).toMatch(/separation of duties/);
+    // Nor from the dashboard session.
+    const b = await login(t.app, member.user.email, member.user.password);
+    const viaSession = await opsRequest(t.app, b, 'POST', `/ops/api/approvals/${e.approval_id}/approve`, {
+      confirm: 'drop_db',
+    });
+    expect(expectError(viaSession, 403, 'approver_not_authorized').error.message).toMatch(
+      /separation of duties/,
+    );
     // The same delegation does let them decide someone else's request.
     const other = await invoke(t, owner.key, 'drop_db');
     expect(
