@@ -1,4 +1,21 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  WebhookDeliveriesTable,
+  WebhookDeliveryAttemptsTable,
+  WebhookFanoutTable,
+  WebhooksTable,
+} from './schema-webhooks';
+import type {
+  ApprovalLinksTable,
+  ApprovalPolicyVersionsTable,
+  ApprovalsTable,
+  ApprovalVotesTable,
+  DelegationsTable,
+  OutboxMessagesTable,
+} from './schema-approvals';
+
+export type * from './schema-webhooks';
+export type * from './schema-approvals';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -273,55 +290,6 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
-export interface WebhooksTable {
-  id: string;
-  project_id: string;
-  url: string;
-  events: string[];
-  description: string;
-  metadata: Json;
-  secret: string;
-  enabled: boolean;
-  created_by: string | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-export interface WebhookDeliveriesTable {
-  id: string;
-  webhook_id: string;
-  /** bigint, as a decimal string; null for a test delivery. */
-  event_id: string | null;
-  envelope_id: string;
-  type: string;
-  body: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: Generated<number>;
-  round_attempts: Generated<number>;
-  next_attempt_at: Timestamp | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-  finished_at: Timestamp | null;
-}
-
-export interface WebhookDeliveryAttemptsTable {
-  delivery_id: string;
-  attempt: number;
-  started_at: Timestamp;
-  duration_ms: number;
-  status_code: number | null;
-  error: string | null;
-  response_excerpt: string | null;
-}
-
-export interface WebhookFanoutTable {
-  singleton: Generated<boolean>;
-  last_event_id: string;
-  id_salt: string;
-}
-
 export interface Database {
   users: UsersTable;
   projects: ProjectsTable;
@@ -356,87 +324,4 @@ export interface Database {
   delegations: DelegationsTable;
   approval_links: ApprovalLinksTable;
   outbox_messages: OutboxMessagesTable;
-}
-
-export interface ApprovalPolicyVersionsTable {
-  workspace_id: string;
-  version: number;
-  project_id: string;
-  levels: Json;
-  created_by: string | null;
-  created_at: Generated<Date>;
-}
-
-export interface ApprovalsTable {
-  id: string;
-  project_id: string;
-  execution_id: string;
-  workspace_id: string;
-  tool: string;
-  risk: string;
-  status: Generated<string>;
-  policy_version: number;
-  policy: Json;
-  action_hash: string;
-  stage_index: Generated<number>;
-  stage_deadline_at: Timestamp;
-  requested_by_user: string | null;
-  requested_by_key: string | null;
-  created_at: Generated<Date>;
-  decided_at: Timestamp | null;
-  decided_by_user: string | null;
-  decided_by_email: string | null;
-  decided_via: string | null;
-  note: string | null;
-  reason: string | null;
-}
-
-export interface ApprovalVotesTable {
-  approval_id: string;
-  stage_index: number;
-  voter: string;
-  decision: string;
-  user_id: string | null;
-  email: string | null;
-  via: string;
-  note: string | null;
-  reason: string | null;
-  at: Generated<Date>;
-}
-
-export interface DelegationsTable {
-  id: string;
-  project_id: string;
-  user_id: string;
-  tier: string;
-  expires_at: Timestamp | null;
-  granted_by: string | null;
-  created_at: Generated<Date>;
-  revoked_at: Timestamp | null;
-  revoked_by: string | null;
-}
-
-export interface ApprovalLinksTable {
-  jti: string;
-  approval_id: string;
-  stage_index: number;
-  email: string;
-  expires_at: Timestamp;
-  created_at: Generated<Date>;
-  used_at: Timestamp | null;
-}
-
-export interface OutboxMessagesTable {
-  id: string;
-  project_id: string | null;
-  kind: string;
-  to_address: string;
-  subject: string;
-  body: string;
-  status: Generated<string>;
-  attempts: Generated<number>;
-  next_attempt_at: Generated<Date>;
-  last_error: string | null;
-  created_at: Generated<Date>;
-  sent_at: Timestamp | null;
 }
