@@ -38,6 +38,11 @@ export class CommittedReader {
     this.cursor = start;
   }
 
+  /** True while a gap below the highest id seen waits for open transactions to end. */
+  get pending(): boolean {
+    return this.waiting !== null;
+  }
+
   /** The current highest event id: a live stream starts after it. */
   static async head(db: Kysely<Database>): Promise<bigint> {
     const r = await sql<{ id: string | null }>`SELECT max(id)::text AS id FROM events`.execute(db);

@@ -4,6 +4,9 @@ import type { Listen, Unlisten } from '../db/listen';
 import { EVENTS_CHANNEL } from './append-event';
 import { CommittedReader, type StoredEvent } from './committed-reader';
 
+/** How soon a read that found a still-open gap looks again. */
+const GAP_RECHECK_MS = 25;
+
 export interface HubSubscriber {
   /** New events, in id order, without gaps or repeats. Called synchronously; must not throw. */
   onEvents(events: StoredEvent[]): void;
@@ -29,6 +32,7 @@ export class EventHub {
   private reader: CommittedReader | null = null;
   private starting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private recheck: NodeJS.Timeout | null = null;
   private unlisten: Unlisten | null = null;
   private reading: Promise<void> | null = null;
   private again = false;
@@ -82,6 +86,7 @@ export class EventHub {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.recheck) clearTimeout(this.recheck);
     this.timer = null;
     await this.starting?.catch(() => {});
     await this.unlisten?.().catch(() => {});
@@ -136,6 +141,15 @@ export class EventHub {
         this.opts.log?.warn({ err }, 'event hub read failed');
       } finally {
         this.reading = null;
+        // A gap waits on transactions that are still open (possibly elsewhere on the cluster):
+        // look again shortly rather than at the next poll, so delivery lags only as long as they do.
+        if (this.reader?.pending && !this.closed && !this.recheck) {
+          this.recheck = setTimeout(() => {
+            this.recheck = null;
+            void this.read();
+          }, GAP_RECHECK_MS);
+          this.recheck.unref();
+        }
       }
     })();
     return this.reading;
