@@ -43,6 +43,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  { files: ['apps/web/src/**'], languageOptions: { globals: { ...globals.browser } } },
   boundary(['packages/protocol/**'], { packages: ['client'], apps }),
   boundary(['packages/client/**'], { apps }),
   boundary(['apps/server/**'], { packages: ['client'], apps: apps.filter((a) => a !== 'server') }),

@@ -16,6 +16,8 @@ import { approvalPolicyRoutes } from './approvals/approval-policy-routes';
 import { auditRefusal } from './audit/audit-refusal';
 import { auditRoutes } from './audit/audit-routes';
 import { StreamRegistry } from './events/stream-registry';
+import { overviewRoute } from './dashboard/overview-route';
+import { dashboardAssetRoutes, dashboardPageRoutes } from './dashboard/dashboard-routes';
 import { opsStreamRoute, publicStreamRoutes } from './events/stream-routes';
 import { executionsRoutes } from './executions/executions-routes';
 import { toolsRoutes } from './executions/tools-routes';
@@ -151,8 +153,10 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   const streams = new StreamRegistry(deps.db, config, app.log);
   app.addHook('preClose', async () => streams.closeAll('shutdown'));
 
+  await dashboardAssetRoutes(app, config);
   await app.register(async (ops) => {
     registerOpsAuth(ops, deps);
+    dashboardPageRoutes(ops, config);
     opsStreamRoute(ops, deps, streams);
     opsSessionRoutes(ops, deps);
     await ops.register(async (form) => invitationPageRoutes(form, deps));
@@ -170,6 +174,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
     approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
     outboxRoutes(ops, deps, '/ops/api/outbox', activeProjectOf);
+    overviewRoute(ops, deps);
   });
 
   await app.register(async (project) => {

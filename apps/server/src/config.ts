@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z
@@ -13,6 +14,8 @@ const EnvSchema = z.object({
   XEM_HOST: z.string().min(1).default('127.0.0.1'),
   XEM_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   XEM_DATA_DIR: z.string().min(1).default('./.xem/data'),
+  /** The built dashboard (`npm run build:web`); default: apps/web/dist of this checkout. */
+  XEM_WEB_DIR: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -82,6 +85,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** Directory of the built dashboard (index.html and assets/). */
+  webDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
   /** External URL of this server; links in mails and the login URL use it, never the Host header. */
@@ -179,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.XEM_HOST,
     port: e.XEM_PORT,
     dataDir: e.XEM_DATA_DIR,
+    webDir: e.XEM_WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.XEM_DATABASE_POOL_SIZE,
     baseUrl,

@@ -33,3 +33,5 @@ export {
   type XExecConnectionEvent,
   type XExecExecutionEventName,
 } from './sse/x-exec-stream-event';
+export { OpsClient, type OpsStreamOptions } from './ops-client';
+export type { SessionAuth } from './send-request';

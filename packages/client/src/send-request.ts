@@ -12,6 +12,14 @@ export interface Transport {
   baseUrl: string;
   apiKey?: string | undefined;
   userAgent?: string | undefined;
+  /** Dashboard session (browser): send the cookie and the CSRF token on state-changing requests. */
+  session?: SessionAuth | undefined;
+}
+
+/** How a browser page authenticates: its session cookie, plus the CSRF token of GET /ops/session. */
+export interface SessionAuth {
+  /** The current `csrf_token`; null before login. */
+  csrfToken(): string | null;
 }
 
 export interface RequestSpec<T extends z.ZodType> {
@@ -76,6 +84,8 @@ async function exchange(
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
   if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
   if (t.userAgent) headers['user-agent'] = t.userAgent;
+  const csrf = t.session && spec.method !== 'GET' ? t.session.csrfToken() : null;
+  if (csrf) headers['x-csrf-token'] = csrf;
   let body: string | undefined;
   if (spec.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -88,6 +98,7 @@ async function exchange(
       method: spec.method,
       headers,
       body,
+      ...(t.session ? { credentials: 'same-origin' as const } : {}),
       signal: AbortSignal.timeout(spec.timeoutMs ?? REQUEST_TIMEOUT_MS),
     });
   } catch (err) {

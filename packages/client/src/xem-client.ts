@@ -43,7 +43,13 @@ import { z } from 'zod';
 import type { ApprovalListQuery } from './approval-list-query';
 import type { DelegationListQuery } from './delegation-list-query';
 import type { ExecutionListQuery, PageQuery } from './execution-list-query';
-import { sendRequest, sendTextRequest, type QueryValue, type RequestSpec } from './send-request';
+import {
+  sendRequest,
+  sendTextRequest,
+  type QueryValue,
+  type RequestSpec,
+  type SessionAuth,
+} from './send-request';
 import { WebhooksApi } from './webhooks-api';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
 import {
@@ -67,6 +73,11 @@ export interface XemClientOptions {
   projectId?: string | undefined;
   /** The server records `via=cli` for agents starting with `xeroctl/`. */
   userAgent?: string | undefined;
+  /**
+   * Dashboard mode (see OpsClient): routes go to the `/ops/api` mirrors of the session's active
+   * project instead of `/:project_id/v1/…`, with the session cookie and CSRF token.
+   */
+  session?: SessionAuth | undefined;
 }
 
 export type List<T> = { data: T[]; next_cursor: string | null };
@@ -503,10 +514,13 @@ export class XemClient {
   }
 
   private exec(rest: string): string {
+    if (this.options.session) return `/ops/api${rest}`;
     return `/${seg(this.requireProject())}/v1/exec${rest}`;
   }
 
   private mgmt(rest: string): string {
+    // The dashboard mirrors drop the `/project` segment: /ops/api/members, /ops/api/delegations.
+    if (this.options.session) return `/ops/api${rest.replace(/^\/project\//, '/')}`;
     return `/${seg(this.requireProject())}/v1/management${rest}`;
   }
 

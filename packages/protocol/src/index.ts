@@ -11,3 +11,4 @@ export * from './agent-frames';
 export * from './events';
 export * from './webhooks';
 export * from './approvals';
+export * from './ops';

@@ -1,0 +1,51 @@
+import { createRouter, Link } from '@tanstack/react-router';
+import { loginRoute } from './pages/login-page';
+import { operationsRoute } from './pages/operations-page';
+import { fleetRoute } from './pages/fleet-page';
+import { graphRoute } from './pages/graph-page';
+import { templatesRoute } from './pages/templates-page';
+import { approvalsRoute } from './pages/approvals-page';
+import { agentsRoute } from './pages/agents-page';
+import { settingsRoute } from './pages/settings-page';
+import { overviewRoute } from './pages/overview-page';
+import { passwordRoute } from './pages/password-page';
+import { appRoute } from './routes/app-route';
+import { rootRoute } from './routes/root-route';
+import { ErrorState } from './ui/states';
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  appRoute.addChildren([
+    overviewRoute,
+    passwordRoute,
+    operationsRoute,
+    fleetRoute,
+    graphRoute,
+    templatesRoute,
+    approvalsRoute,
+    agentsRoute,
+    settingsRoute,
+  ]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  basepath: '/ops',
+  defaultPreload: 'intent',
+  scrollRestoration: true,
+  defaultErrorComponent: ({ error, reset }) => <ErrorState error={error} retry={reset} />,
+  defaultNotFoundComponent: () => (
+    <div className="state empty">
+      <strong>Nothing here</strong>
+      <div className="muted">
+        This page does not exist. <Link to="/">Back to the overview</Link>
+      </div>
+    </div>
+  ),
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
