@@ -40,6 +40,7 @@ export const ErrorCode = z.enum([
   'too_many_streams',
   'invalid_header',
   'webhook_url_not_allowed',
+  'template_name_taken',
   'service_unavailable',
   'internal_error',
 ]);

@@ -45,6 +45,9 @@ export const OX_EVENT_NAMES = [
   'ox.workspace.paused',
   'ox.workspace.resumed',
   'ox.workspace.policy_updated',
+  'ox.template.created',
+  'ox.template.updated',
+  'ox.template.deleted',
 ] as const;
 export type OxEventName = (typeof OX_EVENT_NAMES)[number];
 

@@ -12,3 +12,4 @@ export * from './events';
 export * from './webhooks';
 export * from './approvals';
 export * from './ops';
+export * from './templates';
