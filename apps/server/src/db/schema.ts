@@ -13,9 +13,11 @@ import type {
   DelegationsTable,
   OutboxMessagesTable,
 } from './schema-approvals';
+import type { TemplatesTable, TemplateVersionsTable } from './schema-templates';
 
 export type * from './schema-webhooks';
 export type * from './schema-approvals';
+export type * from './schema-templates';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -324,4 +326,6 @@ export interface Database {
   delegations: DelegationsTable;
   approval_links: ApprovalLinksTable;
   outbox_messages: OutboxMessagesTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
 }
