@@ -22,3 +22,21 @@ export async function appendEvent(
   await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${row.id})`.execute(trx);
   return row.id;
 }
+
+/**
+ * Appends the same event once for every project, in the caller's transaction: for facts every
+ * project may see (a platform template changed), so each project's streams carry it. One row
+ * per project keeps the streams' rule simple (a stream reads its project's rows only).
+ */
+export async function appendEventToEveryProject(
+  trx: Kysely<Database>,
+  type: string,
+  payload: unknown,
+): Promise<void> {
+  const rows = await sql<{ id: string }>`
+    INSERT INTO events (project_id, type, payload)
+    SELECT id, ${type}, ${JSON.stringify(payload ?? {})}::jsonb FROM projects
+    RETURNING id`.execute(trx);
+  const last = rows.rows.at(-1);
+  if (last) await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${last.id})`.execute(trx);
+}
