@@ -35,6 +35,7 @@ import { outboxRoutes } from './mail/outbox-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
+import { templatesRoutes } from './templates/templates-routes';
 import { webhooksRoutes } from './webhooks/webhooks-routes';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
 
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
     webhooksRoutes(ops, deps, '/ops/api', activeProjectOf);
+    templatesRoutes(ops, deps, '/ops/api', activeProjectOf);
     toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
     executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
     approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
@@ -188,6 +190,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
     webhooksRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    templatesRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
     approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);
