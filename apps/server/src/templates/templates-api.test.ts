@@ -176,11 +176,20 @@ describe('templates and their versions', () => {
     expect((await eventsOf(tpl.id)).length).toBe(events);
   });
 
+  it('concurrent PUTs each store their own consecutive version', async () => {
+    const bodies = Array.from({ length: 5 }, (_, i) => ({ description: `parallel ${i}` }));
+    const results = await Promise.all(bodies.map((b) => put(tpl.id, b)));
+    expect(results.map((r) => r.version).sort()).toEqual([4, 5, 6, 7, 8]);
+    const versions = listOf(TemplateVersion).parse((await api('GET', `${base()}/${tpl.id}/versions`)).json());
+    expect(versions.data.map((v) => v.version)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    tpl = Template.parse((await api('GET', `${base()}/${tpl.id}`)).json());
+  });
+
   it('soft delete: 404 everywhere through the API, rows kept in the database, name free again', async () => {
     const del = await api('DELETE', `${base()}/${tpl.id}`);
     expect(del.statusCode, del.body).toBe(200);
     const deleted = Template.parse(del.json());
-    expect(deleted).toMatchObject({ id: tpl.id, version: 3 });
+    expect(deleted).toMatchObject({ id: tpl.id, version: 8 });
     expect(deleted.deleted_at).not.toBeNull();
     for (const [method, url, body] of [
       ['GET', `${base()}/${tpl.id}`],
@@ -201,7 +210,7 @@ describe('templates and their versions', () => {
       .where('id', '=', tpl.id)
       .executeTakeFirstOrThrow();
     expect(row.deleted_at).not.toBeNull();
-    expect(await count('template_versions', 'template_id', tpl.id)).toBe(3);
+    expect(await count('template_versions', 'template_id', tpl.id)).toBe(8);
     expect((await eventsOf(tpl.id)).at(-1)).toMatchObject({ type: 'template.deleted' });
     const again = await create({ name: 'k8s triage v2' });
     expect(again.id).not.toBe(tpl.id);
