@@ -52,6 +52,10 @@ const KNOWN = [
   'POST /ops/api/webhooks/:webhook_id/rotate-secret',
   'POST /ops/api/webhooks/:webhook_id/test',
   'POST /ops/api/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
+  'POST /ops/api/templates',
+  'PUT /ops/api/templates/:template_id',
+  'DELETE /ops/api/templates/:template_id',
+  'POST /ops/api/templates/:template_id/promote',
 ];
 
 const t: TestApp = await createTestApp({ XEROTIER_APPROVAL_LINK_SECRET: 'c'.repeat(32) });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AddMemberResponse, CreatedKey, CreatedWebhook } from '@xem/protocol';
+import { AddMemberResponse, CreatedKey, CreatedWebhook, Template } from '@xem/protocol';
 import { enroll, mintJoinKey } from '../../test/fleet-helpers';
 import { newId } from '../ids';
 import {
@@ -89,6 +89,14 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
   'POST /:project_id/v1/management/webhooks/:webhook_id/rotate-secret',
   'POST /:project_id/v1/management/webhooks/:webhook_id/test',
+  'DELETE /:project_id/v1/management/templates/:template_id',
+  'GET /:project_id/v1/management/templates',
+  'GET /:project_id/v1/management/templates/:template_id',
+  'GET /:project_id/v1/management/templates/:template_id/versions',
+  'GET /:project_id/v1/management/templates/:template_id/versions/:version',
+  'POST /:project_id/v1/management/templates',
+  'POST /:project_id/v1/management/templates/:template_id/promote',
+  'PUT /:project_id/v1/management/templates/:template_id',
 ];
 
 interface Side {
@@ -107,6 +115,7 @@ interface Side {
   deliveryId: string;
   approvalId: string;
   delegationId: string;
+  templateId: string;
 }
 
 let t: TestApp;
@@ -204,6 +213,14 @@ async function side(): Promise<Side> {
     user_id: member.id,
     tier: 'destructive',
   });
+  const template = Template.parse(
+    (
+      await opsRequest(t.app, session, 'POST', '/ops/api/templates', {
+        name: 'cross',
+        allowed_tools: ['cross-tool'],
+      })
+    ).json(),
+  );
   return {
     id: p.id,
     owner: p.owner,
@@ -220,6 +237,7 @@ async function side(): Promise<Side> {
     deliveryId,
     approvalId: risky.json<{ approval_id: string }>().approval_id,
     delegationId: delegation.json<{ id: string }>().id,
+    templateId: template.id,
   };
 }
 
@@ -246,8 +264,10 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':delivery_id', target.deliveryId)
     .replace(':approval_id', target.approvalId)
     .replace(':delegation_id', target.delegationId)
+    .replace(':template_id', target.templateId)
     .replace(':name', 'cross-tool')
-    .replace(':version', '0');
+    // Approval policies start at the built-in version 0, templates at 1.
+    .replace(':version', path.includes('/templates/') ? '1' : '0');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
     'POST /:project_id/v1/exec/executions': { workspace: 'default', tool: 'cross-tool', args: {} },
@@ -278,6 +298,9 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     },
     'POST /:project_id/v1/management/webhooks': { url: 'https://evil.example/', events: ['exec.completed'] },
     'PATCH /:project_id/v1/management/webhooks/:webhook_id': { url: 'https://evil.example/' },
+    'POST /:project_id/v1/management/templates': { name: 'stolen' },
+    'PUT /:project_id/v1/management/templates/:template_id': { system_prompt: 'stolen' },
+    'POST /:project_id/v1/management/templates/:template_id/promote': { scope: 'platform' },
   };
   return { method, url, ...(payloads[route] ? { payload: payloads[route] } : {}) };
 }
@@ -342,6 +365,18 @@ async function snapshot(s: Side) {
       .selectAll()
       .where('webhook_id', '=', s.webhookId)
       .orderBy('id')
+      .execute(),
+    templates: await db
+      .selectFrom('templates')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
+    templateVersions: await db
+      .selectFrom('template_versions')
+      .selectAll()
+      .where('template_id', '=', s.templateId)
+      .orderBy('version')
       .execute(),
     audit: await db
       .selectFrom('audit_log')
@@ -439,6 +474,10 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     { method: 'POST', url: `${base}/webhooks/${other.webhookId}/deliveries/${other.deliveryId}/redeliver` },
     { method: 'DELETE', url: `${base}/webhooks/${other.webhookId}` },
     { method: 'DELETE', url: `${members}/delegations/${other.delegationId}` },
+    { method: 'PUT', url: `${base}/templates/${other.templateId}`, payload: { system_prompt: 'stolen' } },
+    { method: 'DELETE', url: `${base}/templates/${other.templateId}` },
+    { method: 'POST', url: `${base}/templates/${other.templateId}/promote`, payload: { scope: 'project' } },
+    { method: 'GET', url: `${base}/templates/${other.templateId}/versions/1` },
     {
       method: 'POST',
       url: `${members}/delegations`,
