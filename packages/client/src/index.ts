@@ -9,6 +9,7 @@ export {
 export type { ApprovalListQuery } from './approval-list-query';
 export type { DelegationListQuery } from './delegation-list-query';
 export type { ExecutionListQuery, PageQuery } from './execution-list-query';
+export { TemplatesApi, type TemplateListQuery } from './templates-api';
 export { WebhooksApi, type DeliveryListQuery } from './webhooks-api';
 export { XemApiError, type ClientErrorCode, type XemApiErrorInit, type XemErrorCode } from './xem-api-error';
 export { XemConnectionError } from './xem-connection-error';

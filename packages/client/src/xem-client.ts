@@ -50,6 +50,7 @@ import {
   type RequestSpec,
   type SessionAuth,
 } from './send-request';
+import { TemplatesApi } from './templates-api';
 import { WebhooksApi } from './webhooks-api';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
 import {
@@ -120,6 +121,11 @@ export class XemClient {
   /** Webhook endpoints of the project and their deliveries (management API). */
   get webhooks(): WebhooksApi {
     return new WebhooksApi(this.options, () => this.mgmt('/webhooks'));
+  }
+
+  /** Chat templates visible to the project (its own and the platform's) and their versions. */
+  get templates(): TemplatesApi {
+    return new TemplatesApi(this.options, () => this.mgmt('/templates'));
   }
 
   /** The same connection, acting on another project. */
