@@ -7,6 +7,7 @@ import { configCommand } from './commands/config/config-command';
 import { execCommand } from './commands/exec/exec-command';
 import { keysCommand } from './commands/keys/keys-command';
 import { projectCommand } from './commands/project/project-command';
+import { templatesCommand } from './commands/templates/templates-command';
 import { webhooksCommand } from './commands/webhooks/webhooks-command';
 import { workspacesCommand } from './commands/workspaces/workspaces-command';
 import { createDeps, type GlobalOptions, type MakeDeps, type System } from './deps';
@@ -32,6 +33,7 @@ export function buildProgram(system: System): Command {
     .addCommand(approvalsCommand(make))
     .addCommand(agentsCommand(make))
     .addCommand(workspacesCommand(make))
+    .addCommand(templatesCommand(make))
     .addCommand(webhooksCommand(make));
   configureTree(program, system);
   return program;
