@@ -90,7 +90,9 @@ describe(
       expect(local).toMatchObject({ SCOPE: 'workspace', NAME: 'triage' });
       expect(local.WORKSPACE).toMatch(/^ws_/);
 
-      expect(rows(ok(await cli(['templates', 'list']))).map((r) => r.slice(1, 5))).toEqual([
+      // Same name: the order between them is by id.
+      const listed = rows(ok(await cli(['templates', 'list']))).map((r) => r.slice(1, 5));
+      expect(listed.sort()).toEqual([
         ['triage', 'project', '', '1'],
         ['triage', 'workspace', local.WORKSPACE, '1'],
       ]);
