@@ -7,6 +7,9 @@ import { templatesRoute } from './pages/templates-page';
 import { approvalsRoute } from './pages/approvals-page';
 import { agentsRoute } from './pages/agents-page';
 import { settingsRoute } from './pages/settings-page';
+import { agentWorkspacesRoute } from './agents/agent-workspaces-page';
+import { workspaceRoute } from './workspaces/workspace-page';
+import { chatRoute } from './workspaces/chat-page';
 import { overviewRoute } from './pages/overview-page';
 import { passwordRoute } from './pages/password-page';
 import { appRoute } from './routes/app-route';
@@ -25,6 +28,9 @@ const routeTree = rootRoute.addChildren([
     approvalsRoute,
     agentsRoute,
     settingsRoute,
+    agentWorkspacesRoute,
+    workspaceRoute,
+    chatRoute,
   ]),
 ]);
 
