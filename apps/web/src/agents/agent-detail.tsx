@@ -29,7 +29,7 @@ export function AgentDetail({
 }) {
   const bound = workspaces.filter((w) => a.workspace_ids.includes(w.id));
   return (
-    <div className="card stack" aria-label={`Agent ${a.registration_name}`}>
+    <div className="card stack" role="region" aria-label={`Agent ${a.registration_name}`}>
       <div className="row between">
         <h3>{a.registration_name}</h3>
         <AgentStatus agent={a} />

@@ -66,7 +66,6 @@ export function AgentActions({ agent }: { agent: Agent }) {
           label="Drain"
           title={`Drain ${name}?`}
           confirmLabel="Drain agent"
-          danger
           onConfirm={async () => done(await api.drainAgent(agent.id))}
         >
           <p>

@@ -91,6 +91,7 @@ function FleetPage() {
                   key={a.id}
                   className="clickable"
                   data-agent={a.registration_name}
+                  data-agent-id={a.id}
                   onClick={() =>
                     void navigate({ to: '/agents/$agentId/workspaces', params: { agentId: a.id } })
                   }

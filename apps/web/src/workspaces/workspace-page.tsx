@@ -23,7 +23,6 @@ function WorkspacePage() {
   if (ws.isPending) return <Loading what="Loading the workspace" />;
   if (ws.isError) return <ErrorState error={ws.error} retry={() => void ws.refetch()} />;
   const w = ws.data;
-  const version = search.version === undefined ? undefined : Number(search.version);
   return (
     <section className="page">
       <div className="page-head">
@@ -61,9 +60,7 @@ function WorkspacePage() {
       </div>
       <WorkspacePolicy workspaceId={w.id} />
       <WorkspaceExecutions workspaceId={w.id} agents={agents.data ?? []} />
-      {search.policy === 'versions' && (
-        <PolicyVersionsDialog workspaceId={w.id} version={Number.isInteger(version) ? version : undefined} />
-      )}
+      {search.policy === 'versions' && <PolicyVersionsDialog workspaceId={w.id} version={search.version} />}
     </section>
   );
 }
@@ -71,7 +68,9 @@ function WorkspacePage() {
 export const workspaceRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/workspaces/$workspaceId',
-  validateSearch: (s: Record<string, unknown>): { policy?: string; version?: string } =>
-    compact({ policy: str(s.policy), version: str(s.version) }),
+  validateSearch: (s: Record<string, unknown>): { policy?: string; version?: number } => {
+    const version = Number(str(s.version));
+    return compact({ policy: str(s.policy), version: Number.isInteger(version) ? version : undefined });
+  },
   component: WorkspacePage,
 });

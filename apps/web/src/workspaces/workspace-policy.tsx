@@ -79,7 +79,7 @@ export function PolicyVersionsDialog({ workspaceId, version }: { workspaceId: st
                 className={v === version ? 'btn small primary' : 'btn small'}
                 to="/workspaces/$workspaceId"
                 params={{ workspaceId }}
-                search={{ policy: 'versions', version: String(v) }}
+                search={{ policy: 'versions', version: v }}
               >
                 {v === 0 ? 'v0 (default)' : `v${v}`}
               </Link>
