@@ -106,6 +106,20 @@ describe('Settings (headless Chromium, real server)', () => {
     const bob = await openDashboard(server, browser);
     try {
       await bob.login('bob@example.test', 'bob-password-1234');
+      // An initial password must be changed at the first sign-in.
+      const changed = await bob.page.evaluate(async () => {
+        const session = (await (await fetch('/ops/session')).json()) as { csrf_token: string };
+        const r = await fetch('/ops/password', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+          body: JSON.stringify({
+            current_password: 'bob-password-1234',
+            new_password: 'bob-new-password-5678',
+          }),
+        });
+        return r.status;
+      }, undefined);
+      expect(changed).toBe(200);
       await bob.page.goto('/ops/settings');
       await bob.page.getByText('Owners only').waitFor();
       expect(await bob.page.getByRole('link', { name: 'Settings' }).count()).toBe(0);

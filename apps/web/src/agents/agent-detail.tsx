@@ -4,6 +4,7 @@ import { AgentActions } from '../fleet/agent-actions';
 import { AgentStatus } from '../fleet/agent-status';
 import { toolsOf } from '../fleet/fleet-queries';
 import { when } from '../ui/format';
+import { Loading } from '../ui/states';
 import { TimeAgo } from '../ui/time-ago';
 import { AgentDescriptionForm } from './agent-description-form';
 import { ToolList } from './tool-list';
@@ -24,7 +25,8 @@ export function AgentDetail({
 }: {
   agent: Agent;
   workspaces: readonly Workspace[];
-  tools: readonly Tool[];
+  /** Undefined while the catalogue loads. */
+  tools: readonly Tool[] | undefined;
   owner: boolean;
 }) {
   const bound = workspaces.filter((w) => a.workspace_ids.includes(w.id));
@@ -97,8 +99,12 @@ export function AgentDetail({
         <p>{a.description || <span className="muted">No description.</span>}</p>
       )}
       {owner && <AgentActions agent={a} />}
-      <h3>Tools ({toolsOf(tools, a.id).length})</h3>
-      <ToolList tools={toolsOf(tools, a.id)} empty="No tools in this agent's manifest" />
+      <h3>Tools ({a.tool_count})</h3>
+      {tools === undefined ? (
+        <Loading what="Loading tools" />
+      ) : (
+        <ToolList tools={toolsOf(tools, a.id)} empty="No tools in this agent's manifest" />
+      )}
     </div>
   );
 }

@@ -66,6 +66,8 @@ function AgentWorkspacesPage() {
             </div>
             {tools.isError ? (
               <ErrorState error={tools.error} retry={() => void tools.refetch()} />
+            ) : tools.isPending ? (
+              <Loading what="Loading tools" />
             ) : (
               <ToolList tools={mine} empty="No tools in this agent's manifest" />
             )}

@@ -58,7 +58,7 @@ function AgentsPage() {
               <AgentDetail
                 agent={selected}
                 workspaces={workspaces.data ?? []}
-                tools={tools.data ?? []}
+                tools={tools.data}
                 owner={owner}
               />
             )
