@@ -4,7 +4,7 @@ import { AgentActions } from '../fleet/agent-actions';
 import { AgentStatus } from '../fleet/agent-status';
 import { toolsOf } from '../fleet/fleet-queries';
 import { when } from '../ui/format';
-import { Loading } from '../ui/states';
+import { ErrorState, Loading } from '../ui/states';
 import { TimeAgo } from '../ui/time-ago';
 import { AgentDescriptionForm } from './agent-description-form';
 import { ToolList } from './tool-list';
@@ -21,12 +21,14 @@ export function AgentDetail({
   agent: a,
   workspaces,
   tools,
+  toolsError,
   owner,
 }: {
   agent: Agent;
   workspaces: readonly Workspace[];
   /** Undefined while the catalogue loads. */
   tools: readonly Tool[] | undefined;
+  toolsError?: unknown;
   owner: boolean;
 }) {
   const bound = workspaces.filter((w) => a.workspace_ids.includes(w.id));
@@ -100,7 +102,9 @@ export function AgentDetail({
       )}
       {owner && <AgentActions agent={a} />}
       <h3>Tools ({a.tool_count})</h3>
-      {tools === undefined ? (
+      {toolsError ? (
+        <ErrorState error={toolsError} />
+      ) : tools === undefined ? (
         <Loading what="Loading tools" />
       ) : (
         <ToolList tools={toolsOf(tools, a.id)} empty="No tools in this agent's manifest" />

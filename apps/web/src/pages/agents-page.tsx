@@ -59,6 +59,7 @@ function AgentsPage() {
                 agent={selected}
                 workspaces={workspaces.data ?? []}
                 tools={tools.data}
+                toolsError={tools.error}
                 owner={owner}
               />
             )
