@@ -281,8 +281,9 @@ describe('routing and health', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );
-    // The dashboard's page routes serve the single-page app's HTML; they are not API routes.
-    const pages = new Set(['GET /v1/openapi.json', 'GET /ops', 'GET /ops*']);
+    // The dashboard's page routes serve the single-page app's HTML, and /ops/page.css the look of
+    // the server-rendered pages; they are not API routes.
+    const pages = new Set(['GET /v1/openapi.json', 'GET /ops', 'GET /ops*', 'GET /ops/page.css']);
     const expected = routes.filter(
       (r) => !r.startsWith('HEAD ') && !pages.has(r) && !r.startsWith('GET /ops/assets'),
     );

@@ -27,6 +27,7 @@ import { registerProjectKeyAuth } from './http/api-key-auth';
 import { AppError } from './http/app-error';
 import { registerErrorHandler, sendError } from './http/error-handler';
 import { registerOpsAuth } from './http/ops-auth';
+import { pageStylesheetRoute } from './http/page-stylesheet';
 import { genRequestId } from './http/request-id';
 import { activeProjectOf, principalOf } from './http/request-context';
 import { keysRoutes } from './keys/keys-routes';
@@ -155,6 +156,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   app.addHook('preClose', async () => streams.closeAll('shutdown'));
 
   await dashboardAssetRoutes(app, config);
+  pageStylesheetRoute(app);
   await app.register(async (ops) => {
     registerOpsAuth(ops, deps);
     dashboardPageRoutes(ops, config);

@@ -21,6 +21,11 @@ function decisionsBlock(a: Approval): string {
   return `<ul>\n${rows.join('\n')}\n</ul>`;
 }
 
+/** An HTML `pattern` (a whole-value RegExp, `v` flag) matching exactly `text`. */
+export function exactPattern(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
 /**
  * The read-only view of the request and the decision form. Opening it changes nothing; the form
  * POSTs the token back with the decision (and, for irreversible tools, the typed tool name).
@@ -28,9 +33,12 @@ function decisionsBlock(a: Approval): string {
 export function approvalLinkPage(view: LinkView, token: string, error?: string): string {
   const a = view.approval;
   const irreversible = a.risk === 'irreversible';
+  // `required` and `pattern` keep Approve from submitting until the name is typed exactly (the
+  // browser checks, no script needed; Reject skips the check with formnovalidate). The server
+  // compares byte for byte all the same.
   const confirmBox = irreversible
     ? `<p><label>To approve this irreversible action, type the tool name exactly: <code>${e(a.tool)}</code><br>
-<input name="confirm" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="200"></label></p>`
+<input name="confirm" required pattern="${e(exactPattern(a.tool))}" title="the tool name, exactly: ${e(a.tool)}" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="200"></label></p>`
     : '';
   return htmlPage(
     `Approve ${a.tool}?`,
@@ -40,10 +48,10 @@ export function approvalLinkPage(view: LinkView, token: string, error?: string):
 You (${e(view.claims.sub)}) are asked to review it.</p>
 <dl>
 <dt>Tool</dt><dd><code>${e(a.tool)}</code></dd>
-<dt>Risk</dt><dd>${e(a.risk)}</dd>
+<dt>Risk</dt><dd class="risk-${e(a.risk)}">${e(a.risk)}</dd>
 <dt>Requested by</dt><dd>${e(view.requester)} (${e(a.requested_by.source)}) at ${e(a.created_at)}</dd>
 <dt>Stage</dt><dd>${a.stage_index + 1} of ${a.stage_count}: ${a.required_approvals} approval(s) needed, ${a.approvals_so_far} so far</dd>
-<dt>Deadline</dt><dd>${e(a.stage_deadline_at)}</dd>
+<dt>Deadline</dt><dd>${e(a.stage_deadline_at)} (UTC); the link expires with it</dd>
 <dt>Approval</dt><dd><code>${e(a.id)}</code></dd>
 </dl>
 <h2>Arguments</h2>
@@ -57,7 +65,7 @@ ${decisionsBlock(a)}
 <textarea name="comment" rows="3" cols="60" maxlength="2000"></textarea></label></p>
 ${confirmBox}
 <p><button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="reject">Reject</button></p>
+<button type="submit" name="decision" value="reject" formnovalidate>Reject</button></p>
 </form>
 <p>This link is for you alone and works once. Opening it decided nothing.</p>`,
   );
