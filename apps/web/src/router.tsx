@@ -5,6 +5,7 @@ import { fleetRoute } from './pages/fleet-page';
 import { graphRoute } from './pages/graph-page';
 import { templatesRoute } from './pages/templates-page';
 import { approvalsRoute } from './pages/approvals-page';
+import { approvalDetailRoute } from './approvals/approval-detail-page';
 import { agentsRoute } from './pages/agents-page';
 import { settingsRoute } from './pages/settings-page';
 import { agentWorkspacesRoute } from './agents/agent-workspaces-page';
@@ -26,6 +27,7 @@ const routeTree = rootRoute.addChildren([
     graphRoute,
     templatesRoute,
     approvalsRoute,
+    approvalDetailRoute,
     agentsRoute,
     settingsRoute,
     agentWorkspacesRoute,
