@@ -44,7 +44,7 @@ export function ApprovalTrail({ approval: a, emails }: { approval: Approval; ema
       {stages.map((i) => {
         const votes = a.votes.filter((v) => v.stage_index === i);
         return (
-          <li key={i} className={i === a.stage_index ? 'stage current' : 'stage'}>
+          <li key={i} className={i === a.stage_index && a.status === 'pending' ? 'stage current' : 'stage'}>
             <strong>
               Stage {i + 1} of {a.stage_count}
             </strong>{' '}
