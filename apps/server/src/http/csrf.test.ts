@@ -170,6 +170,19 @@ describe.each(EXEMPT_FROM_TOKEN)('%s (no session yet: exempt from the token)', (
   });
 });
 
+describe('Origin: null (a form post from a no-referrer page)', () => {
+  it('passes only when the browser says same-origin; a sandboxed or cross-site opaque origin is refused', async () => {
+    const route = 'POST /ops/approval/:approval_id';
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const out = await send(route, { origin: 'null', 'sec-fetch-site': site });
+      await expectDeniedAndAudited(out, 'origin_forbidden');
+    }
+    const { res } = await send(route, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    // It reaches the route, which judges the (missing) token itself.
+    expect(res.json().error.code, res.body).not.toBe('origin_forbidden');
+  });
+});
+
 describe('exempt routes work without a token', () => {
   it('POST /ops/login signs in from our origin without any token', async () => {
     const res = await t.app.inject({

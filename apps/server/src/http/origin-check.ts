@@ -8,7 +8,11 @@ import type { FastifyRequest } from 'fastify';
 export function isSameOriginRequest(req: FastifyRequest, baseUrl: string): boolean {
   const origin = req.headers.origin;
   if (origin !== undefined) {
-    if (origin === 'null') return false;
+    // A page served with `Referrer-Policy: no-referrer` (all of /ops) makes the browser send
+    // `Origin: null` on its form posts (the approval link and invitation pages). Opaque origins
+    // (sandboxed frames, data: URLs) get the same value, so only the browser's own
+    // Sec-Fetch-Site, which no page can set, tells them apart.
+    if (origin === 'null') return req.headers['sec-fetch-site'] === 'same-origin';
     const allowed = new Set([new URL(baseUrl).origin]);
     const host = req.headers.host;
     if (host) allowed.add(`${req.protocol}://${host}`);
