@@ -94,7 +94,7 @@ describe('one-time approval link (headless Chromium, real server and local agent
     ])
       expect(text).toContain(shown);
     // Styled from 'self' under the CSP: no inline styles or scripts, and none refused.
-    expect(await d.page.locator('main').evaluate((m) => getComputedStyle(m).maxWidth)).toBe('760px');
+    expect(await d.page.locator('main').evaluate('m => getComputedStyle(m).maxWidth')).toBe('760px');
     expect(await d.page.locator('script, style, [style]').count()).toBe(0);
   });
 
@@ -102,7 +102,7 @@ describe('one-time approval link (headless Chromium, real server and local agent
     const confirm = d.page.getByLabel(/type the tool name exactly/);
     await confirm.fill('Directory_purge');
     await d.page.getByRole('button', { name: 'Approve' }).click();
-    expect(await confirm.evaluate((i: HTMLInputElement) => i.validity.patternMismatch)).toBe(true);
+    expect(await confirm.evaluate('i => i.validity.patternMismatch')).toBe(true);
     expect(d.page.url()).toContain('?token=');
 
     // A client that skips the browser's check gets the server's 422, and the link stays usable.
