@@ -14,11 +14,17 @@ import {
 
 const REVIEWER = 'reviewer@outside.test';
 
+/** What these page functions use of the browser's window (the tests compile without the DOM lib). */
+interface BrowserWindow {
+  getComputedStyle(e: unknown): { maxWidth: string };
+}
+
 let server: StartedServer;
 let browser: Browser;
 /** The admin (an owner): asks for the purge, which an outside reviewer decides through a link. */
 let admin: XemClient;
 
+// Starting a server and its agent on a busy machine can take most of the default minute.
 beforeAll(async () => {
   [server, browser] = await Promise.all([
     // No SMTP: the link lands in the outbox, where an owner reads it.
@@ -40,7 +46,7 @@ beforeAll(async () => {
       }),
     },
   });
-});
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -94,7 +100,11 @@ describe('one-time approval link (headless Chromium, real server and local agent
     ])
       expect(text).toContain(shown);
     // Styled from 'self' under the CSP: no inline styles or scripts, and none refused.
-    expect(await d.page.locator('main').evaluate('m => getComputedStyle(m).maxWidth')).toBe('760px');
+    expect(
+      await d.page
+        .locator('main')
+        .evaluate((m) => (globalThis as unknown as BrowserWindow).getComputedStyle(m).maxWidth),
+    ).toBe('760px');
     expect(await d.page.locator('script, style, [style]').count()).toBe(0);
   });
 
@@ -102,7 +112,11 @@ describe('one-time approval link (headless Chromium, real server and local agent
     const confirm = d.page.getByLabel(/type the tool name exactly/);
     await confirm.fill('Directory_purge');
     await d.page.getByRole('button', { name: 'Approve' }).click();
-    expect(await confirm.evaluate('i => i.validity.patternMismatch')).toBe(true);
+    expect(
+      await confirm.evaluate(
+        (i) => (i as unknown as { validity: { patternMismatch: boolean } }).validity.patternMismatch,
+      ),
+    ).toBe(true);
     expect(d.page.url()).toContain('?token=');
 
     // A client that skips the browser's check gets the server's 422, and the link stays usable.

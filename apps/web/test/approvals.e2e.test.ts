@@ -22,6 +22,7 @@ let admin: XemClient;
 /** A member with an API key: asks for the risky runs, and may not decide them. */
 let requester: XemClient;
 
+// Starting a server and its agent on a busy machine can take most of the default minute.
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   admin = await clientAs(server, server.adminEmail, server.adminPassword);
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await waitForStatus(admin, seeded.id, 'completed');
   // Irreversible needs an owner by default; writes now do too.
   await admin.putApprovalPolicy(await defaultWorkspaceId(admin), { levels: { write: ownerLevel() } });
-});
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
