@@ -7,7 +7,6 @@ import { ApprovalDecisionForm } from './approval-decision-form';
 import { ApprovalFacts, ApprovalTitle, ArgsBlock } from './approval-facts';
 import { useApprovalDetail, useExecution, useMemberEmails, useWorkspaceNames } from './approval-queries';
 import { ApprovalTrail } from './approval-trail';
-import { useFreshOnConnect } from './use-fresh-on-connect';
 import './approvals.css';
 
 /** The execution behind the approval: status (live) and a link to it in Operations. */
@@ -49,7 +48,6 @@ function ExecutionBox({ executionId }: { executionId: string }) {
 function ApprovalDetailPage() {
   const { approvalId } = approvalDetailRoute.useParams();
   const q = useApprovalDetail(approvalId);
-  useFreshOnConnect([['approval', approvalId], ['execution']]);
   const emails = useMemberEmails();
   const workspaces = useWorkspaceNames();
   if (q.isPending) return <Loading what="Loading the approval" />;

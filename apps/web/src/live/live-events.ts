@@ -23,6 +23,7 @@ let status: StreamStatus = {
   retryInMs: null,
 };
 let stream: EventStream<SseEvent> | null = null;
+let everLive = false;
 
 /** Families of events and the queries whose data they change. */
 function keysFor(e: LiveEvent): QueryKey[] {
@@ -79,11 +80,15 @@ export function startLive(qc: QueryClient): void {
   if (stream) return;
   stream = ops.openStream({
     onStatus: (s) => {
-      const wasOffline = status.state === 'offline';
+      const before = status.state;
       status = s;
       for (const l of statusListeners) l();
-      // Resume replays what was missed; after a long outage a full refresh is cheaper and surer.
-      if (s.state === 'live' && wasOffline) void qc.invalidateQueries();
+      // The first connection replays nothing: whatever changed between a view's first fetch and
+      // the stream going live would be missed, so the views on screen refetch once. A
+      // reconnection resumes with Last-Event-ID; after a long outage a full refresh is surer.
+      if (s.state === 'live' && (!everLive || before === 'offline'))
+        void qc.invalidateQueries({ refetchType: 'active' });
+      if (s.state === 'live') everLive = true;
     },
   });
   void (async () => {

@@ -10,7 +10,6 @@ import {
   useWorkspaceNames,
 } from '../approvals/approval-queries';
 import { DecisionsTable } from '../approvals/decisions-table';
-import { useFreshOnConnect } from '../approvals/use-fresh-on-connect';
 import { appRoute } from '../routes/app-route';
 import { compact } from '../routes/search-params';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -66,7 +65,6 @@ function DecisionsView() {
 function ApprovalsPage() {
   const { view } = approvalsRoute.useSearch();
   const pending = usePendingApprovals();
-  useFreshOnConnect([['approvals']]);
   const count = pending.data ? ` (${pending.data.data.length}${pending.data.next_cursor ? '+' : ''})` : '';
   return (
     <section className="page approvals-page">
