@@ -34,23 +34,26 @@ async function call(
   );
 }
 
-/** Distinct colours in a screenshot of the canvas, read back through a 2D canvas in the page. */
+/**
+ * Distinct colours in a screenshot of the canvas, decoded by the page itself (an <img> from a data:
+ * URL drawn on a 2D canvas). The function runs in the page, so it is source text here.
+ */
 async function canvasColours(page: Page): Promise<number> {
-  const png = await page.getByTestId('graph-canvas').screenshot();
-  return page.evaluate(async (b64) => {
+  const png = (await page.getByTestId('graph-canvas').screenshot()).toString('base64');
+  return page.evaluate<number>(`(async () => {
     const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
+    img.src = 'data:image/png;base64,${png}';
     await img.decode();
     const c = document.createElement('canvas');
     c.width = img.width;
     c.height = img.height;
-    const ctx = c.getContext('2d')!;
+    const ctx = c.getContext('2d');
     ctx.drawImage(img, 0, 0);
     const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < px.length; i += 4) seen.add((px[i]! << 16) | (px[i + 1]! << 8) | px[i + 2]!);
+    const seen = new Set();
+    for (let i = 0; i < px.length; i += 4) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
     return seen.size;
-  }, png.toString('base64'));
+  })()`);
 }
 
 describe('Graph tab (headless Chromium, real server and local agent)', () => {
@@ -152,11 +155,13 @@ describe('Graph tab (headless Chromium, real server and local agent)', () => {
     await d.page.getByRole('button', { name: 'Clear focus' }).click();
     await d.page.waitForURL((u) => !u.searchParams.has('focus'));
     // The badge sits on its node: its transform is the node's position on the canvas.
-    const at = await d.page.locator('.graph-badge[data-node="tool:file_delete"]').evaluate((el) => {
-      const m = /translate\((-?\d+)px, (-?\d+)px\)/.exec((el as HTMLElement).style.transform)!;
-      const box = el.parentElement!.getBoundingClientRect();
-      return { x: box.left + Number(m[1]), y: box.top + Number(m[2]) };
-    });
+    const badge = d.page.locator('.graph-badge[data-node="tool:file_delete"]');
+    const transform = await badge.evaluate(
+      (el) => (el as unknown as { style: { transform: string } }).style.transform,
+    );
+    const m = /translate\((-?\d+)px, (-?\d+)px\)/.exec(transform)!;
+    const layer = (await d.page.locator('.graph-badges').boundingBox())!;
+    const at = { x: layer.x + Number(m[1]), y: layer.y + Number(m[2]) };
     await d.page.mouse.move(at.x, at.y);
     const tip = d.page.getByRole('tooltip');
     await expect.poll(() => tip.textContent()).toContain('file_delete');

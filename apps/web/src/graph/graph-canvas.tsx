@@ -1,13 +1,11 @@
-import Graph from 'graphology';
 import { useEffect, useRef, useState } from 'react';
-import Sigma from 'sigma';
-import type { NodeDisplayData } from 'sigma/types';
-import { Fa2Layout } from './fa2-layout';
+import { CanvasView } from './canvas-view';
+import { ForceLayout } from './force-layout';
 import { GraphBadges } from './graph-badges';
 import { readPalette, type GraphPalette } from './graph-colors';
 import { neighbourhood, type GraphModel, type GraphNode } from './graph-model';
+import { buildScene } from './graph-scene';
 import { GraphTooltip, type Hover } from './graph-tooltip';
-import { syncGraph, type NodeAttrs } from './sync-graph';
 
 interface Props {
   model: GraphModel;
@@ -16,169 +14,99 @@ interface Props {
 }
 
 interface Live {
-  graph: Graph;
-  sigma: Sigma;
-  layout: Fa2Layout;
+  layout: ForceLayout;
+  view: CanvasView;
   badges: GraphBadges;
   palette: GraphPalette;
-  focusSet: Set<string> | null;
 }
 
-/** How long the layout settles: longer for bigger graphs, short after a live update. */
-const settleMs = (order: number) => Math.min(12_000, 2_500 + order * 1.5);
-
 /**
- * The force-directed view: sigma (WebGL) draws a graphology graph that `syncGraph` keeps equal to
- * the model in place, while ForceAtlas2 runs in a worker. Hover shows a tooltip, click opens the
- * object, the focus dims everything the focused node does not reach.
+ * The force-directed view: d3-force lays the graph out in a worker, a 2D canvas draws it (the
+ * choice and its measurements: docs/decisions/0004-graph-library.md). Each data refresh is applied
+ * in place: known nodes keep their positions. Hover shows a tooltip, click opens the object, the
+ * focus dims everything the focused node does not reach.
  */
 export function GraphCanvas({ model, focus, onOpen }: Props) {
-  const box = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const badgeLayer = useRef<HTMLDivElement>(null);
   const live = useRef<Live | null>(null);
-  const openRef = useRef(onOpen);
-  openRef.current = onOpen;
+  const latest = useRef({ model, focus, onOpen });
+  latest.current = { model, focus, onOpen };
   const [hover, setHover] = useState<Hover | null>(null);
   const [layoutRunning, setLayoutRunning] = useState(false);
 
+  const redraw = () => {
+    const s = live.current;
+    if (!s) return;
+    const { model: m, focus: f } = latest.current;
+    const reach = f && m.nodes.some((n) => n.id === f) ? neighbourhood(m, f) : null;
+    s.view.setScene(buildScene(m, s.palette, reach));
+    s.badges.sync(m.nodes, (id) => !!reach && !reach.has(id));
+  };
+
   useEffect(() => {
-    const container = box.current;
+    const canvas = canvasRef.current;
     const layer = badgeLayer.current;
-    if (!container || !layer) return;
-    const graph = new Graph({ type: 'undirected', multi: false });
-    const palette = readPalette();
-    const sigma = new Sigma(graph, container, {
-      settings: {
-        gestureTarget: 'graph',
-        itemSizesReference: 'screen',
-        renderEdgeLabels: false,
-        labelRenderedSizeThreshold: 4,
-        hideEdgesOnMove: graph.size > 20_000,
-        minCameraRatio: 0.02,
-        maxCameraRatio: 20,
-        allowInvalidContainer: true,
-      },
-      nodeReducer: (key, data, attrs) => {
-        const a = attrs as unknown as NodeAttrs;
-        const s = live.current;
-        const dimmed = !!s?.focusSet && !s.focusSet.has(key);
-        // Agents get a ring, so an online agent and a read tool (both green) stay apart.
-        const ring: Partial<NodeDisplayData> =
-          a.kind === 'agent' && !dimmed && s
-            ? {
-                backdropVisibility: 'visible',
-                backdropColor: s.palette.label,
-                backdropPadding: 2.5,
-                backdropShadowBlur: 0,
-                backdropArea: 'node',
-              }
-            : {};
-        if (dimmed) return { ...data, color: s!.palette.dim, label: '', zIndex: 0 };
-        return {
-          ...data,
-          ...ring,
-          color: a.color,
-          label: a.label,
-          ...(s?.focusSet ? { highlighted: true, zIndex: 2 } : {}),
-        };
-      },
-      edgeReducer: (_key, data, attrs) => {
-        const s = live.current;
-        if (!s?.focusSet) return data;
-        const ends = graph.extremities(_key);
-        const inside = s.focusSet.has(ends[0]) && s.focusSet.has(ends[1]);
-        return inside
-          ? { ...data, size: ((attrs as { size?: number }).size ?? 1) * 2, zIndex: 1 }
-          : { ...data, color: s.palette.dim };
-      },
+    if (!canvas || !layer) return;
+    const nodeOf = (id: string) => latest.current.model.nodes.find((n) => n.id === id);
+    const layout = new ForceLayout(() => {
+      live.current?.view.request();
+      setLayoutRunning(layout.running);
     });
-    const badges = new GraphBadges(layer, sigma, graph);
-    const layout = new Fa2Layout(graph);
-    live.current = { graph, sigma, layout, badges, palette, focusSet: null };
-    sigma.on('afterRender', () => badges.place());
-    sigma.on('enterNode', ({ node, event }) => {
-      const a = graph.getNodeAttributes(node) as NodeAttrs;
-      setHover({
-        id: node,
-        attrs: a,
-        x: event.x,
-        y: event.y,
-        width: container.clientWidth,
-        height: container.clientHeight,
-      });
+    const view = new CanvasView(canvas, layout.pos, {
+      onHover: (id, at) => {
+        const node = id ? nodeOf(id) : undefined;
+        setHover(
+          node ? { node, x: at.x, y: at.y, width: canvas.clientWidth, height: canvas.clientHeight } : null,
+        );
+      },
+      onClick: (id) => {
+        const node = nodeOf(id);
+        if (node) latest.current.onOpen(node);
+      },
+      onDraw: () => live.current?.badges.place(),
     });
-    sigma.on('leaveNode', () => setHover(null));
-    sigma.on('clickNode', ({ node }) => {
-      const a = graph.getNodeAttributes(node) as NodeAttrs;
-      openRef.current({
-        id: node,
-        kind: a.kind,
-        label: a.label,
-        state: a.state,
-        running: a.running,
-        pending: a.pending,
-        facts: a.facts,
-      });
+    const badges = new GraphBadges(layer, (id) => {
+      const p = layout.pos.get(id);
+      return p ? view.toScreen(p) : null;
     });
-    const timer = setInterval(() => setLayoutRunning(layout.isRunning()), 500);
+    live.current = { layout, view, badges, palette: readPalette() };
     // The theme toggle and the system scheme both change the CSS variables the colours come from.
     const retheme = () => {
       if (!live.current) return;
       live.current.palette = readPalette();
-      graph.updateEachNodeAttributes((_id, a) => ({
-        ...a,
-        color: live.current!.palette.node(a.kind, a.state),
-      }));
-      graph.updateEachEdgeAttributes((_id, a) => ({
-        ...a,
-        color: a.paused ? live.current!.palette.edgePaused : live.current!.palette.edge,
-      }));
+      redraw();
     };
     const mo = new MutationObserver(retheme);
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     const mq = window.matchMedia('(prefers-color-scheme: dark)');
     mq.addEventListener('change', retheme);
     return () => {
-      clearInterval(timer);
       mo.disconnect();
       mq.removeEventListener('change', retheme);
       layout.kill();
+      view.kill();
       badges.kill();
-      sigma.kill();
       live.current = null;
     };
   }, []);
 
-  // Data: update the graph in place; only a structural change wakes the layout, never a reset.
+  // Data or focus: redraw, and let the layout place what is new (an unchanged shape is a no-op).
   useEffect(() => {
-    const s = live.current;
-    if (!s) return;
-    const first = s.graph.order === 0;
-    const changed = syncGraph(s.graph, model, s.palette);
-    if (changed) {
-      s.layout.invalidate();
-      s.layout.run(first ? settleMs(s.graph.order) : 1_500);
-      setLayoutRunning(true);
-    }
-    s.focusSet = focus && s.graph.hasNode(focus) ? neighbourhood(model, focus) : null;
-    s.badges.sync((id) => !!s.focusSet && !s.focusSet.has(id));
-    s.sigma.refresh();
+    live.current?.layout.update(model);
+    redraw();
   }, [model, focus]);
 
-  const zoom = (how: 'in' | 'out' | 'reset') => {
-    const camera = live.current?.sigma.getCamera();
-    if (!camera) return;
-    void (how === 'in'
-      ? camera.zoomIn({ duration: 200 })
-      : how === 'out'
-        ? camera.zoomOut({ duration: 200 })
-        : camera.reset({ duration: 300 }));
+  const zoom = (how: 'in' | 'out' | 'fit') => {
+    const view = live.current?.view;
+    if (how === 'fit') view?.fit();
+    else view?.zoomBy(how === 'in' ? 1.4 : 1 / 1.4);
   };
 
   return (
     <div className="graph-stage" data-layout={layoutRunning ? 'running' : 'idle'}>
-      <div
-        ref={box}
+      <canvas
+        ref={canvasRef}
         className="graph-canvas"
         data-testid="graph-canvas"
         data-nodes={model.nodes.length}
@@ -196,7 +124,7 @@ export function GraphCanvas({ model, focus, onOpen }: Props) {
         <button type="button" className="btn small" onClick={() => zoom('out')} aria-label="Zoom out">
           −
         </button>
-        <button type="button" className="btn small" onClick={() => zoom('reset')}>
+        <button type="button" className="btn small" onClick={() => zoom('fit')}>
           Fit
         </button>
       </div>

@@ -5,6 +5,8 @@ export interface GraphPalette {
   node: (kind: NodeKind, state: string) => string;
   edge: string;
   edgePaused: string;
+  /** Links inside the focused node's reach. */
+  focusEdge: string;
   dim: string;
   label: string;
 }
@@ -44,8 +46,9 @@ export function readPalette(el: Element = document.documentElement): GraphPalett
   };
   return {
     node: (kind, state) => tones[toneOf(kind, state)] ?? tones.mute!,
-    edge: v('border', '#d9dde3'),
+    edge: v('muted', '#5e6773') + '66',
     edgePaused: tones.warn!,
+    focusEdge: tones.accent!,
     dim: v('panel-2', '#f0f2f5'),
     label: v('text', '#1b1f24'),
   };

@@ -1,9 +1,8 @@
 import { StatusBadge } from '../ui/status-badge';
-import type { NodeAttrs } from './sync-graph';
+import type { GraphNode } from './graph-model';
 
 export interface Hover {
-  id: string;
-  attrs: NodeAttrs;
+  node: GraphNode;
   /** Mouse position inside the canvas, and the canvas's size (the tooltip stays inside it). */
   x: number;
   y: number;
@@ -15,7 +14,7 @@ const KIND_LABEL = { workspace: 'Workspace', agent: 'Agent', tool: 'Tool' } as c
 
 /** What the hovered node is, its state, what runs and waits on it, and where a click goes. */
 export function GraphTooltip({ hover }: { hover: Hover }) {
-  const a = hover.attrs;
+  const a = hover.node;
   const x = hover.x > hover.width - 340 ? hover.x - 334 : hover.x + 14;
   const y = hover.y > hover.height - 150 ? hover.y - 140 : hover.y + 14;
   return (

@@ -1,6 +1,6 @@
 import type Graph from 'graphology';
-import type { GraphPalette } from './graph-colors';
-import type { GraphModel, GraphNode, NodeKind } from './graph-model';
+import type { GraphPalette } from '../../../../apps/web/src/graph/graph-colors';
+import type { GraphModel, GraphNode, NodeKind } from '../../../../apps/web/src/graph/graph-model';
 
 /** Attributes of a node in the graphology graph sigma draws. */
 export interface NodeAttrs {
