@@ -148,7 +148,7 @@ export class CanvasView {
     this.cam.x = (x0 + x1) / 2;
     this.cam.y = (y0 + y1) / 2;
     this.cam.k = Math.min(
-      1.6,
+      2.2,
       (this.w() - pad * 2) / Math.max(1, x1 - x0),
       (this.h() - pad * 2) / Math.max(1, y1 - y0),
     );

@@ -38,7 +38,7 @@ export class ForceLayout {
     model.edges.forEach((e, i) => {
       links[i * 2] = index.get(e.source)!;
       links[i * 2 + 1] = index.get(e.target)!;
-      lengths[i] = e.kind === 'binding' ? 70 : 35;
+      lengths[i] = e.kind === 'binding' ? 110 : 60;
     });
     const x = new Float32Array(this.order.length);
     const y = new Float32Array(this.order.length);

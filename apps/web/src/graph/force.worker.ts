@@ -67,7 +67,7 @@ function set(m: SetGraph): void {
     .force(
       'charge',
       forceManyBody<Node>()
-        .strength((n) => -20 - n.r * 4)
+        .strength((n) => -30 - n.r * 6)
         .theta(many ? 1.2 : 0.9)
         .distanceMax(many ? 400 : Infinity),
     )
