@@ -146,9 +146,10 @@ describe('Graph tab (headless Chromium, real server and local agent)', () => {
       .poll(() => nodes.locator('li[data-node="tool:file_delete"]').textContent())
       .toContain('2 pending');
     await expect.poll(() => d.page.locator('li[data-overlay=pending]').getAttribute('data-count')).toBe('2');
-    // Same structure: the layout did not restart, so the node stayed where it was.
+    // Same structure: the layout did not restart, so the node stayed where it was (the camera
+    // refits by a pixel or two because the busier node is drawn larger; a restart moves it far).
     const after = await d.page.locator('.graph-badge[data-node="tool:file_delete"]').boundingBox();
-    expect(Math.abs(after!.x - before!.x) + Math.abs(after!.y - before!.y)).toBeLessThan(2);
+    expect(Math.abs(after!.x - before!.x) + Math.abs(after!.y - before!.y)).toBeLessThan(8);
   });
 
   it('hovering a node shows its details; clicking it opens the object', async () => {
