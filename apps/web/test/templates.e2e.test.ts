@@ -64,6 +64,7 @@ describe('Templates tab (headless Chromium, real server and local agent)', () =>
     await expect.poll(() => tools.textContent()).toMatch(/kubectl_get\s*not offered now/);
     await d.page.reload();
     await d.page.getByRole('heading', { name: NAME }).waitFor();
+    await expect.poll(() => tools.textContent()).toMatch(/echo\s*read/);
     await d.shot('template-detail');
   });
 
@@ -116,6 +117,7 @@ describe('Templates tab (headless Chromium, real server and local agent)', () =>
     await expect.poll(() => v2.textContent()).toMatch(/approval_policy elevated → restricted/);
     expect(await v2.textContent()).toMatch(/allowed_tools −kubectl_get/);
     expect(await v2.textContent()).toMatch(/tags \+k8s/);
+    await d.shot('template-versions');
 
     await d.page.getByRole('link', { name: 'Edit' }).click();
     await d.page.waitForURL(/\/edit$/);
@@ -134,6 +136,50 @@ describe('Templates tab (headless Chromium, real server and local agent)', () =>
     await d.page.getByRole('heading', { name: 'Version 1 of 2' }).waitFor();
     await expect.poll(() => d.page.locator('.tpl-kv').textContent()).toMatch(/elevated/);
     expect(await d.page.getByRole('list', { name: 'Allowed tools' }).textContent()).toMatch(/kubectl_get/);
+  });
+
+  it('a member (not an owner) sees it read-only: no New, Edit or Delete, a disabled form', async () => {
+    const added = await d.page.evaluate(async () => {
+      const session = (await (await fetch('/ops/session')).json()) as { csrf_token: string };
+      const res = await fetch('/ops/api/members', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+        body: JSON.stringify({
+          email: 'reader@example.test',
+          name: 'Reader',
+          role: 'member',
+          initial_password: 'reader-initial-pw-1',
+        }),
+      });
+      return res.status;
+    });
+    expect(added).toBe(201);
+    const m = await openDashboard(server, browser);
+    try {
+      await m.login('reader@example.test', 'reader-initial-pw-1');
+      await m.page.waitForURL(/\/ops\/password$/);
+      await m.page.getByLabel('Current password').fill('reader-initial-pw-1');
+      await m.page.getByLabel(/New password/).fill('reader-own-password-2');
+      await m.page.getByRole('button', { name: 'Change password' }).click();
+      await m.page.getByRole('status').getByText('Password changed.').waitFor();
+      await m.page.goto('/ops/templates');
+      await m.page.getByRole('link', { name: NAME }).waitFor();
+      expect(await m.page.getByRole('link', { name: 'New template' }).count()).toBe(0);
+      await m.page.goto(detailUrl);
+      await m.page.getByRole('heading', { name: NAME }).waitFor();
+      await m.page.getByText(/Read-only: templates are changed by the project's owners/).waitFor();
+      expect(await m.page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+      expect(await m.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+      await m.page.goto(`${detailUrl}/edit`);
+      await m.page
+        .getByRole('status')
+        .getByText(/Read-only/)
+        .waitFor();
+      expect(await m.page.getByRole('button', { name: 'Save as new version' }).isDisabled()).toBe(true);
+      expect(m.errors).toEqual([]);
+    } finally {
+      await m.close();
+    }
   });
 
   it('deletes it from the detail page behind a confirmation naming it; its URL is then not found', async () => {

@@ -17,6 +17,7 @@ import {
   useWorkspaces,
 } from './template-queries';
 import { loadedVersions, TemplateVersions } from './template-versions';
+import { UserName } from './user-name';
 import { diffVersions } from './version-diff';
 import './templates.css';
 
@@ -95,11 +96,11 @@ function TemplateDetailPage() {
         </dd>
         <dt>Created</dt>
         <dd>
-          <TimeAgo at={t.created_at} /> <span className="muted mono">by {t.created_by ?? '—'}</span>
+          <TimeAgo at={t.created_at} /> <span className="muted">by</span> <UserName id={t.created_by} />
         </dd>
         <dt>Updated</dt>
         <dd>
-          <TimeAgo at={t.updated_at} /> <span className="muted mono">by {t.updated_by ?? '—'}</span>
+          <TimeAgo at={t.updated_at} /> <span className="muted">by</span> <UserName id={t.updated_by} />
         </dd>
       </dl>
       <div className="tpl-detail">

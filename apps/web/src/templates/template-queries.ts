@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { List, PageQuery, TemplateListQuery } from '@xem/client';
-import type { Template, TemplateVersion, Tool, Workspace } from '@xem/protocol';
+import type { Member, Template, TemplateVersion, Tool, Workspace } from '@xem/protocol';
 import { api } from '../ops-client';
 
 /*
@@ -73,4 +73,14 @@ export function useTools() {
 
 export function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'status' in err && err.status === 404;
+}
+
+/** The project's members, to name who stored a version (a refusal leaves ids shown as they are). */
+export function useMembers() {
+  return useQuery<Member[]>({
+    queryKey: ['members', 'all'],
+    queryFn: () => fetchAll((q) => api.listMembers(q)),
+    staleTime: 60_000,
+    retry: false,
+  });
 }

@@ -3,6 +3,7 @@ import type { TemplateVersion } from '@xem/protocol';
 import { ErrorState, Loading } from '../ui/states';
 import { TimeAgo } from '../ui/time-ago';
 import { useTemplateVersions } from './template-queries';
+import { UserName } from './user-name';
 import { diffVersions } from './version-diff';
 
 /** The versions loaded so far, newest first, and what each changed from the one before it. */
@@ -33,7 +34,7 @@ export function TemplateVersions({
               <th>Version</th>
               <th>Stored</th>
               <th>By</th>
-              <th>Changes from the one before</th>
+              <th>Changes</th>
             </tr>
           </thead>
           <tbody>
@@ -57,23 +58,27 @@ export function TemplateVersions({
                   <td>
                     <TimeAgo at={v.created_at} />
                   </td>
-                  <td className="mono">{v.created_by ?? '—'}</td>
+                  <td>
+                    <UserName id={v.created_by} />
+                  </td>
                   <td className="tpl-changes">
-                    {v.version === 1 ? (
-                      <span className="muted">created</span>
-                    ) : prev ? (
-                      changes.length ? (
-                        changes.map((c) => (
-                          <span key={c.field} className="tpl-change" title={c.summary}>
-                            <strong>{c.field}</strong> {c.summary}
-                          </span>
-                        ))
+                    <div className="tpl-change-list">
+                      {v.version === 1 ? (
+                        <span className="muted">created</span>
+                      ) : prev ? (
+                        changes.length ? (
+                          changes.map((c) => (
+                            <span key={c.field} className="tpl-change" title={c.summary}>
+                              <strong>{c.field}</strong> {c.summary}
+                            </span>
+                          ))
+                        ) : (
+                          <span className="muted">no field changed</span>
+                        )
                       ) : (
-                        <span className="muted">no field changed</span>
-                      )
-                    ) : (
-                      <span className="muted">load older versions to compare</span>
-                    )}
+                        <span className="muted">load older versions to compare</span>
+                      )}
+                    </div>
                   </td>
                 </tr>
               );
