@@ -182,6 +182,19 @@ describe('Templates tab (headless Chromium, real server and local agent)', () =>
     }
   });
 
+  it('a system admin promotes it to the platform (same template, same versions)', async () => {
+    await d.page.goto(detailUrl);
+    await d.page.getByRole('button', { name: 'Promote to platform' }).click();
+    const dialog = d.page.getByRole('dialog', { name: `Promote “${NAME}” to the platform?` });
+    await dialog.getByRole('button', { name: 'Promote to platform' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => d.page.locator('.page-head .badge').first().textContent()).toBe('platform');
+    expect(await d.page.getByRole('button', { name: 'Promote to platform' }).count()).toBe(0);
+    await expect
+      .poll(() => d.page.getByRole('table', { name: 'Versions' }).locator('tbody tr').count())
+      .toBe(2);
+  });
+
   it('deletes it from the detail page behind a confirmation naming it; its URL is then not found', async () => {
     await d.page.goto(detailUrl);
     await d.page.getByRole('button', { name: 'Delete' }).click();
