@@ -4,6 +4,9 @@ import { operationsRoute } from './pages/operations-page';
 import { fleetRoute } from './pages/fleet-page';
 import { graphRoute } from './pages/graph-page';
 import { templatesRoute } from './pages/templates-page';
+import { templateNewRoute } from './templates/template-new-page';
+import { templateDetailRoute } from './templates/template-detail-page';
+import { templateEditRoute } from './templates/template-edit-page';
 import { approvalsRoute } from './pages/approvals-page';
 import { approvalDetailRoute } from './approvals/approval-detail-page';
 import { agentsRoute } from './pages/agents-page';
@@ -26,6 +29,9 @@ const routeTree = rootRoute.addChildren([
     fleetRoute,
     graphRoute,
     templatesRoute,
+    templateNewRoute,
+    templateDetailRoute,
+    templateEditRoute,
     approvalsRoute,
     approvalDetailRoute,
     agentsRoute,
