@@ -39,16 +39,16 @@ describe('Operations tab (headless Chromium, real server and local agent)', () =
     await d.page.getByRole('heading', { name: 'Operations' }).waitFor();
     await expect.poll(() => d.page.locator('.conn').getAttribute('data-state')).toBe('live');
     // A marker on the window: it survives only if the page is never reloaded.
-    await d.page.evaluate(() => Object.assign(window, { opsNoReload: true }));
+    await d.page.evaluate(() => Object.assign(globalThis, { opsNoReload: true }));
 
     const e = await client.createExecution({ workspace: 'default', tool: 'system_info', args: {} });
     infoId = e.id;
     await row(infoId).waitFor({ timeout: 5_000 });
     await expect.poll(() => rowStatus(infoId)).toBe('completed');
     await expect.poll(() => row(infoId).locator('td').nth(1).textContent()).toBe('system_info');
-    expect(await d.page.evaluate(() => (window as unknown as { opsNoReload?: boolean }).opsNoReload)).toBe(
-      true,
-    );
+    expect(
+      await d.page.evaluate(() => (globalThis as unknown as { opsNoReload?: boolean }).opsNoReload),
+    ).toBe(true);
     await d.shot('operations');
   });
 

@@ -4,6 +4,7 @@ import type { Agent, Tool, Workspace } from '@xem/protocol';
 import { useMemo } from 'react';
 import { api } from '../ops-client';
 import type { NameLookups } from './execution-columns';
+import { lookupsOf } from './lookups-of';
 
 /** Every page of a plain list route (agents, workspaces and tools are a few hundred at most). */
 async function all<T>(list: (q: PageQuery) => Promise<List<T>>): Promise<T[]> {
@@ -44,18 +45,4 @@ export function useNameLookups(): {
     const w = workspaces.data ?? [];
     return { agents: a, workspaces: w, tools: tools.data ?? [], names: lookupsOf(a, w) };
   }, [agents.data, workspaces.data, tools.data]);
-}
-
-export function lookupsOf(
-  agents: readonly Pick<Agent, 'id' | 'registration_name'>[],
-  workspaces: readonly Pick<Workspace, 'id' | 'name'>[],
-): NameLookups {
-  const agentById = new Map(agents.map((a) => [a.id, a.registration_name]));
-  const wsById = new Map(workspaces.map((w) => [w.id, w.name]));
-  const wsByName = new Map(workspaces.map((w) => [w.name, w.id]));
-  return {
-    agentName: (id) => agentById.get(id) ?? id,
-    workspaceName: (id) => wsById.get(id) ?? id,
-    workspaceIdOf: (v) => (wsById.has(v) ? v : wsByName.get(v)),
-  };
 }
