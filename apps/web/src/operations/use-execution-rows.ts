@@ -9,8 +9,12 @@ import { upsertExecutions, type ExecutionPages } from './upsert-executions';
 
 /** Rows per request: the server's maximum page. */
 export const PAGE_SIZE = 500;
-/** Live rows are applied in batches, so a burst of events costs one pass over the loaded rows. */
-const BATCH_MS = 100;
+/**
+ * Live rows are applied in batches, so a burst of events costs one pass over the loaded rows.
+ * A data change rebuilds TanStack's row model of every loaded row (~1 s per 100k, see
+ * bench/README.md), so the batch window grows with what is loaded: 100 ms up to 10k rows, 1 s at 100k.
+ */
+const batchMsFor = (loadedRows: number) => Math.min(1000, Math.max(100, loadedRows / 100));
 
 /**
  * The executions of the filters, paged on `next_cursor`, kept live by upserting the execution
@@ -30,6 +34,7 @@ export function useExecutionRows(filters: ExecutionFilters, names: NameLookups) 
 
   const batch = useRef(new Map<string, Execution>());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const loaded = useRef(0);
   const latest = useRef({ filters, names, queryKey });
   latest.current = { filters, names, queryKey };
   useEffect(
@@ -53,9 +58,10 @@ export function useExecutionRows(filters: ExecutionFilters, names: NameLookups) 
       qc.setQueryData<ExecutionPages>(key, (old) =>
         old ? upsertExecutions(old, rows, (x) => matchesFilters(x, f, sinceMs, wsId)) : old,
       );
-    }, BATCH_MS);
+    }, batchMsFor(loaded.current));
   });
 
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.data) ?? [], [q.data]);
+  loaded.current = rows.length;
   return { query: q, rows };
 }
