@@ -2,8 +2,6 @@
 export interface ModelResult {
   name: string;
   rows: number;
-  /** Median ms: TanStack core row model (Row objects for every execution; paid on a data change). */
-  tableCoreMs: number;
   /** Median ms: TanStack filter + sort on top of the built core row model (a sort or filter change). */
   tableFilterSortMs: number;
   /** Median ms: Array.prototype.filter + sort. */
@@ -34,6 +32,6 @@ export interface RenderResult {
 
 /** The page's `window.bench`. */
 export interface BenchApi {
-  model(o: { rows: number; seed: number; iterations: number }): ModelResult[];
+  model(o: { rows: number; seed: number; iterations: number }): { coreMs: number; results: ModelResult[] };
   render(o: { rows: number; seed: number; seconds: number; pxPerFrame: number }): Promise<RenderResult>;
 }

@@ -13,13 +13,11 @@ declare global {
 }
 
 const NOW = Date.now();
-/** Chromium runs with --js-flags=--expose-gc: a full collection before each timed round. */
-const collect = () => (window as unknown as { gc?: () => void }).gc?.();
 const names = lookupsOf(BENCH_AGENTS, BENCH_WORKSPACES);
 
 window.bench = {
   model: ({ rows, seed, iterations }) =>
-    runModel(generateExecutions(rows, seed, NOW), names, NOW, iterations, BENCH_AGENTS[7]!.id, collect),
+    runModel(generateExecutions(rows, seed, NOW), names, NOW, iterations, BENCH_AGENTS[7]!.id),
   render: ({ rows, seed, seconds, pxPerFrame }) =>
     runRender(generateExecutions(rows, seed, NOW), names, seconds, pxPerFrame),
 };
