@@ -81,7 +81,8 @@ export function AppShell() {
             onClick={async () => {
               stopLive();
               await ops.logout().catch(() => {});
-              qc.clear();
+              // A full navigation drops every cached query; clearing them first would re-render
+              // this signed-in shell without its session.
               window.location.assign('/ops/login');
             }}
           >

@@ -24,10 +24,18 @@ const batchMsFor = (loadedRows: number) => Math.min(1000, Math.max(100, loadedRo
 export function useExecutionRows(filters: ExecutionFilters, names: NameLookups) {
   const qc = useQueryClient();
   const queryKey = useMemo(() => ['operations', 'executions', filters] as const, [filters]);
+  // When the latest request started, and the live rows of the last minute: a live row that
+  // arrived while a (re)fetch was in flight is applied again on top of that fetch's answer,
+  // which was read before it and would otherwise overwrite it.
+  const fetchStartedAt = useRef(0);
+  const appliedFor = useRef(-1);
+  const recent = useRef<{ at: number; row: Execution }[]>([]);
   const q = useInfiniteQuery({
     queryKey,
-    queryFn: ({ pageParam }) =>
-      api.listExecutions({ ...listQueryOf(filters, Date.now()), limit: PAGE_SIZE, cursor: pageParam }),
+    queryFn: ({ pageParam }) => {
+      fetchStartedAt.current = Date.now();
+      return api.listExecutions({ ...listQueryOf(filters, Date.now()), limit: PAGE_SIZE, cursor: pageParam });
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
@@ -48,6 +56,9 @@ export function useExecutionRows(filters: ExecutionFilters, names: NameLookups) 
     const parsed = Execution.safeParse(e.data);
     if (!parsed.success) return;
     batch.current.set(parsed.data.id, parsed.data);
+    const now = Date.now();
+    recent.current.push({ at: now, row: parsed.data });
+    while (recent.current.length > 0 && recent.current[0]!.at < now - 60_000) recent.current.shift();
     timer.current ??= setTimeout(() => {
       timer.current = null;
       const rows = batch.current;
@@ -60,6 +71,21 @@ export function useExecutionRows(filters: ExecutionFilters, names: NameLookups) 
       );
     }, batchMsFor(loaded.current));
   });
+
+  useEffect(() => {
+    const started = fetchStartedAt.current;
+    if (!q.isFetchedAfterMount || q.isFetching || appliedFor.current === started) return;
+    appliedFor.current = started;
+    const missed = new Map<string, Execution>();
+    for (const r of recent.current) if (r.at >= started) missed.set(r.row.id, r.row);
+    if (missed.size === 0) return;
+    const { filters: f, names: n, queryKey: key } = latest.current;
+    const wsId = f.workspace ? n.workspaceIdOf(f.workspace) : undefined;
+    const sinceMs = sinceMsOf(f, Date.now());
+    qc.setQueryData<ExecutionPages>(key, (old) =>
+      old ? upsertExecutions(old, missed, (x) => matchesFilters(x, f, sinceMs, wsId)) : old,
+    );
+  }, [q.dataUpdatedAt, q.isFetching, q.isFetchedAfterMount, qc]);
 
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.data) ?? [], [q.data]);
   loaded.current = rows.length;
