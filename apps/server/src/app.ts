@@ -34,6 +34,7 @@ import { keysRoutes } from './keys/keys-routes';
 import { tokenRoutes } from './keys/token-routes';
 import { outboxRoutes } from './mail/outbox-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
+import { mcpRoutes } from './mcp/mcp-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
 import { templatesRoutes } from './templates/templates-routes';
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);
     outboxRoutes(project, deps, '/:project_id/v1/management/outbox', keyProject);
     publicStreamRoutes(project, deps, streams, keyProject);
+    mcpRoutes(project, deps, '/:project_id/v1/mcp', keyProject);
   });
 
   return app;

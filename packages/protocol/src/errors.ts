@@ -39,6 +39,7 @@ export const ErrorCode = z.enum([
   'stale_attempt',
   'too_many_streams',
   'invalid_header',
+  'method_not_allowed',
   'webhook_url_not_allowed',
   'template_name_taken',
   'service_unavailable',

@@ -22,7 +22,7 @@ function bearer(req: FastifyRequest): string | null {
 export async function authenticateApiKeyRequest(
   db: Kysely<Database>,
   req: FastifyRequest,
-  opts: { projectId?: string | undefined; scope?: Scope | undefined },
+  opts: { projectId?: string | undefined; scope?: Scope | readonly Scope[] | undefined },
 ): Promise<void> {
   req.principal = null;
   const presented = bearer(req);
@@ -61,16 +61,17 @@ export async function authenticateApiKeyRequest(
       `this API key belongs to project ${id.projectId}; use a key of the project in the path`,
     );
   }
-  if (opts.scope && !id.scopes.includes(opts.scope)) {
+  const accepted: readonly Scope[] = opts.scope === undefined ? [] : typeof opts.scope === 'string' ? [opts.scope] : opts.scope;
+  if (accepted.length > 0 && !accepted.some((s) => id.scopes.includes(s))) {
     await auditDenied(db, id.projectId, auditContext(req), {
       action: 'auth.scope_refused',
       targetType: 'api_key',
       targetId: id.keyId,
-      after: { path: req.url.split('?')[0], required_scope: opts.scope, scopes: id.scopes },
+      after: { path: req.url.split('?')[0], required_scope: accepted.join('|'), scopes: id.scopes },
     });
     throw new AppError(
       'scope_insufficient',
-      `this route needs the "${opts.scope}" scope; the key has ${id.scopes.join(', ')}`,
+      `this route needs the "${accepted.join('" or "')}" scope; the key has ${id.scopes.join(', ')}`,
     );
   }
   if (id.mustChangePassword) {

@@ -37,6 +37,7 @@ const DEFAULTS: Partial<Record<ErrorCode, { status: number; type: ErrorType }>> 
   approval_link_invalid: { status: 403, type: 'permission_error' },
   too_many_streams: { status: 429, type: 'rate_limit_error' },
   invalid_header: { status: 400, type: 'invalid_request_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
   webhook_url_not_allowed: { status: 400, type: 'invalid_request_error' },
   template_name_taken: { status: 409, type: 'conflict_error' },
   service_unavailable: { status: 503, type: 'server_error' },

@@ -40,8 +40,8 @@ declare module 'fastify' {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** API-key scope a project route needs. */
-    scope?: Scope;
+    /** API-key scope a project route needs (a list: any one of them). */
+    scope?: Scope | readonly Scope[];
     /** `/ops` routes reachable without a session (login, invitation accept). */
     public?: boolean;
     /** `/ops` routes allowed while the password must still be changed. */
