@@ -33,6 +33,9 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/exec/approvals/:approval_id/approve',
   'POST /:project_id/v1/exec/approvals/:approval_id/reject',
   'GET /:project_id/v1/exec/tools',
+  'POST /:project_id/v1/mcp',
+  'GET /:project_id/v1/mcp',
+  'DELETE /:project_id/v1/mcp',
   'GET /:project_id/v1/exec/tools/:name',
   'POST /:project_id/v1/exec/executions',
   'POST /:project_id/v1/exec/executions/:execution_id/cancel',
@@ -433,7 +436,10 @@ describe('cross-project access with an API key', () => {
 
   it("the same requests with B's own key succeed, so the refusals above are the guard's doing", async () => {
     // Streams never end on their own (inject would wait forever); events/*-stream tests open them for real.
-    for (const route of PROJECT_ROUTES.filter((r) => r.startsWith('GET ') && !r.endsWith('/stream'))) {
+    // GET /mcp is 405 by design (stateless MCP); mcp/mcp-endpoint.test.ts drives it with B's key.
+    for (const route of PROJECT_ROUTES.filter(
+      (r) => r.startsWith('GET ') && !r.endsWith('/stream') && !r.endsWith('/mcp'),
+    )) {
       const res = await t.app.inject({ ...requestFor(route, b), method: 'GET', headers: bearer(b.key) });
       expect(res.statusCode, `${route}: ${res.body}`).toBe(200);
     }

@@ -142,11 +142,11 @@ describe(`the MCP endpoint (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})
     const r = await call('directory_purge', { path: 'scratch' });
     const s = structured(r);
     expect(s.status).toBe('pending_approval');
-    const approval = await admin<{ requested_by: unknown; created_by?: unknown }>(
+    const approval = await admin<{ requested_by: { user_id: string } }>(
       'GET',
       `/${projectId}/v1/exec/approvals/${s.approval_id}`,
     );
-    expect(JSON.stringify(approval.json)).toContain(adminUserId);
+    expect(approval.json.requested_by.user_id).toBe(adminUserId);
     const self = await admin<{ error: { code: string } }>(
       'POST',
       `/${projectId}/v1/exec/approvals/${s.approval_id}/approve`,
