@@ -61,7 +61,8 @@ export async function authenticateApiKeyRequest(
       `this API key belongs to project ${id.projectId}; use a key of the project in the path`,
     );
   }
-  const accepted: readonly Scope[] = opts.scope === undefined ? [] : typeof opts.scope === 'string' ? [opts.scope] : opts.scope;
+  const accepted: readonly Scope[] =
+    opts.scope === undefined ? [] : typeof opts.scope === 'string' ? [opts.scope] : opts.scope;
   if (accepted.length > 0 && !accepted.some((s) => id.scopes.includes(s))) {
     await auditDenied(db, id.projectId, auditContext(req), {
       action: 'auth.scope_refused',

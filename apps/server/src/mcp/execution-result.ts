@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorEnvelope, ExecutionDetail } from '@xem/protocol';
-import { AppError } from '../http/app-error';
+import type { AppError } from '../http/app-error';
 import { EXECUTION_STATUS_TOOL } from './mcp-tool-list';
 
 /** A refusal as a tool error: the model sees the same envelope and code the HTTP API answers. */
@@ -73,7 +73,9 @@ export function executionResult(e: ExecutionDetail, baseUrl: string): CallToolRe
       const stderr = e.output?.stderr ? `\n${e.output.stderr}` : '';
       return {
         isError: true,
-        content: [{ type: 'text', text: `${code}: ${e.tool} ${e.status} (execution ${e.id}): ${why}${stderr}` }],
+        content: [
+          { type: 'text', text: `${code}: ${e.tool} ${e.status} (execution ${e.id}): ${why}${stderr}` },
+        ],
         structuredContent: {
           ...meta,
           stdout: e.output?.stdout ?? '',

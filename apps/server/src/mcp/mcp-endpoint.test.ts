@@ -29,19 +29,36 @@ async function mcpClient(key: string, workspace?: string): Promise<Client> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (workspace !== undefined) headers['x-xerotier-workspace'] = workspace;
   await c.connect(
-    new StreamableHTTPClientTransport(new URL(`${server.baseUrl}/${projectId}/v1/mcp`), { requestInit: { headers } }),
+    new StreamableHTTPClientTransport(new URL(`${server.baseUrl}/${projectId}/v1/mcp`), {
+      requestInit: { headers },
+    }),
   );
   return c;
 }
 
 const call = async (name: string, args: Record<string, unknown> = {}) =>
   (await client.callTool({ name, arguments: args })) as CallToolResult;
+interface Structured {
+  [k: string]: unknown;
+  status?: string;
+  execution_id?: string;
+  approval_id?: string;
+  approval_url?: string;
+  error: { code: string; param?: string | null };
+}
+interface Envelope {
+  error: { code: string; param: string | null };
+}
 const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
-const structured = (r: CallToolResult) => r.structuredContent as Record<string, any>;
+const structured = (r: CallToolResult) => r.structuredContent as Structured;
 
 beforeAll(async () => {
   server = await startServer({
-    env: { XEM_LEASE_RENEWAL_INTERVAL_MS: '200', XEM_DISPATCH_POLL_INTERVAL_MS: '100', XEM_LOCAL_AGENT: 'false' },
+    env: {
+      XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
+      XEM_DISPATCH_POLL_INTERVAL_MS: '100',
+      XEM_LOCAL_AGENT: 'false',
+    },
   });
   const token = await tokenFor(server, server.adminEmail, server.adminPassword, ['execution', 'management']);
   adminKey = token.key;
@@ -106,7 +123,11 @@ describe(`the MCP endpoint (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})
       'GET',
       `/${projectId}/v1/exec/executions/${structured(r).execution_id}`,
     );
-    expect(exe.json).toMatchObject({ source: 'mcp', status: 'completed', created_by: { user_id: adminUserId } });
+    expect(exe.json).toMatchObject({
+      source: 'mcp',
+      status: 'completed',
+      created_by: { user_id: adminUserId },
+    });
   });
 
   it('refuses a non-visible tool (tool_not_mcp_visible), an unknown one and bad arguments as tool errors', async () => {
@@ -129,7 +150,9 @@ describe(`the MCP endpoint (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})
     expect(s.approval_url).toBe(`${server.baseUrl}/ops/approvals/${s.approval_id}`);
     expect(text(r)).toContain(s.approval_id);
     expect(text(r)).toContain('xem_execution_status');
-    const ok = await otherOwner('POST', `/${projectId}/v1/exec/approvals/${s.approval_id}/approve`, { note: 'ok' });
+    const ok = await otherOwner('POST', `/${projectId}/v1/exec/approvals/${s.approval_id}/approve`, {
+      note: 'ok',
+    });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     const done = await call('xem_execution_status', { execution_id: s.execution_id, wait_seconds: 20 });
     expect(structured(done).status, text(done)).toBe('completed');
@@ -170,22 +193,26 @@ describe(`the MCP endpoint (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})
     const post = (headers: Record<string, string>) =>
       fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
         body: JSON.stringify(init),
       });
     const noKey = await post({});
     expect(noKey.status).toBe(401);
-    expect(((await noKey.json()) as any).error.code).toBe('authentication_required');
+    expect(((await noKey.json()) as Envelope).error.code).toBe('authentication_required');
     const ws = await post({ authorization: `Bearer ${adminKey}`, 'x-xerotier-workspace': 'nope' });
     expect(ws.status).toBe(404);
-    expect(((await ws.json()) as any).error).toMatchObject({ code: 'not_found', param: 'workspace' });
+    expect(((await ws.json()) as Envelope).error).toMatchObject({ code: 'not_found', param: 'workspace' });
     const mgmtOnly = await tokenFor(server, server.adminEmail, server.adminPassword, ['management']);
     const scope = await post({ authorization: `Bearer ${mgmtOnly.key}` });
     expect(scope.status).toBe(403);
-    expect(((await scope.json()) as any).error.code).toBe('scope_insufficient');
+    expect(((await scope.json()) as Envelope).error.code).toBe('scope_insufficient');
     const get = await fetch(url, { headers: { authorization: `Bearer ${adminKey}` } });
     expect(get.status).toBe(405);
-    expect(((await get.json()) as any).error.code).toBe('method_not_allowed');
+    expect(((await get.json()) as Envelope).error.code).toBe('method_not_allowed');
   });
 
   it('accepts an inference key, and without the header uses the default workspace', async () => {

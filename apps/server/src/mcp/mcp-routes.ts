@@ -22,7 +22,8 @@ async function workspaceOf(db: Kysely<Database>, projectId: string, req: Fastify
       .where('project_id', '=', projectId)
       .where('is_default', '=', true)
       .executeTakeFirst();
-    if (!ws) throw new AppError('not_found', 'this project has no default workspace; send X-Xerotier-Workspace');
+    if (!ws)
+      throw new AppError('not_found', 'this project has no default workspace; send X-Xerotier-Workspace');
     return ws;
   }
   if (typeof named !== 'string' || named.length === 0 || named.length > 100) {

@@ -33,12 +33,22 @@ export const executionStatusTool: McpTool = {
   inputSchema: {
     type: 'object',
     properties: {
-      execution_id: { type: 'string', minLength: 1, maxLength: 64, description: 'exe_… from an earlier call' },
+      execution_id: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 64,
+        description: 'exe_… from an earlier call',
+      },
       wait_seconds: { type: 'integer', minimum: 0, maximum: 50, default: 0 },
     },
     required: ['execution_id'],
     additionalProperties: false,
   },
-  annotations: { title: 'XEM execution status', readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  annotations: {
+    title: 'XEM execution status',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+  },
   _meta: { 'xem/risk': 'read' },
 };
