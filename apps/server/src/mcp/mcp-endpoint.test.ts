@@ -81,8 +81,13 @@ beforeAll(async () => {
   agent = startRealAgent(server, jk.json.key, 'mcp-agent');
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const tools = await admin<{ data: { name: string }[] }>('GET', `/${projectId}/v1/exec/tools`);
-    if (tools.json.data.some((t) => t.name === 'hidden_echo')) break;
+    // Online on a live lease with its manifest stored: calls can be dispatched at once.
+    const agents = await admin<{ data: { registration_name: string; status: string; tool_count: number }[] }>(
+      'GET',
+      `/${projectId}/v1/management/agents`,
+    );
+    const a = agents.json.data.find((x) => x.registration_name === 'mcp-agent');
+    if (a?.status === 'online' && a.tool_count > 0) break;
     if (Date.now() > deadline) throw new Error(`agent did not come online:\n${agent.stderr()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
