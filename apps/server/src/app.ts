@@ -10,6 +10,7 @@ import { approvalLinkRoutes } from './approvals/approval-link-routes';
 import { approvalsRoutes } from './approvals/approvals-routes';
 import { agentsRoutes } from './agents/agents-routes';
 import { delegationsRoutes } from './approvals/delegations-routes';
+import { discoveryRoutes } from './discovery/discovery-routes';
 import { enrollRoutes } from './agents/enroll-routes';
 import { joinKeysRoutes } from './agents/join-keys-routes';
 import { approvalPolicyRoutes } from './approvals/approval-policy-routes';
@@ -174,6 +175,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     joinKeysRoutes(ops, deps, '/ops/api', activeProjectOf);
     agentsRoutes(ops, deps, '/ops/api', activeProjectOf);
     webhooksRoutes(ops, deps, '/ops/api', activeProjectOf);
+    discoveryRoutes(ops, deps, '/ops/api', activeProjectOf);
     templatesRoutes(ops, deps, '/ops/api', activeProjectOf);
     toolsRoutes(ops, deps, '/ops/api/tools', activeProjectOf);
     executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
@@ -193,6 +195,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     joinKeysRoutes(project, deps, '/:project_id/v1/management', keyProject);
     agentsRoutes(project, deps, '/:project_id/v1/management', keyProject);
     webhooksRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    discoveryRoutes(project, deps, '/:project_id/v1/management', keyProject);
     templatesRoutes(project, deps, '/:project_id/v1/management', keyProject);
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);

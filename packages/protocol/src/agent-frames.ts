@@ -57,11 +57,13 @@ export const DiscoveredComponent = z.object({
   address: z.string().max(255).optional(),
   attributes: z.record(z.string(), z.unknown()).default({}),
 });
+export type DiscoveredComponent = z.infer<typeof DiscoveredComponent>;
 
 export const DiscoveryFrame = z.object({
   type: z.literal('discovery'),
   components: z.array(DiscoveredComponent).max(1000),
 });
+export type DiscoveryFrame = z.infer<typeof DiscoveryFrame>;
 
 export const AgentFrame = z.discriminatedUnion('type', [
   LeaseRenewalFrame,

@@ -42,6 +42,7 @@ export const ErrorCode = z.enum([
   'method_not_allowed',
   'webhook_url_not_allowed',
   'template_name_taken',
+  'discovery_already_decided',
   'service_unavailable',
   'internal_error',
 ]);

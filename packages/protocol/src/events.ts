@@ -38,6 +38,8 @@ export const OX_EVENT_NAMES = [
   'ox.agent.revoked',
   'ox.agent.updated',
   'ox.discovery.found',
+  'ox.discovery.accepted',
+  'ox.discovery.rejected',
   'ox.manifest.updated',
   'ox.workspace.created',
   'ox.workspace.updated',

@@ -13,3 +13,4 @@ export * from './webhooks';
 export * from './approvals';
 export * from './ops';
 export * from './templates';
+export * from './discovery';

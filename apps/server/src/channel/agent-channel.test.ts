@@ -298,6 +298,7 @@ describe('agent channel: other frames', () => {
     }, 'discovery events');
     expect(found.map((f) => (f.component as { name: string }).name)).toEqual(['db-1', 'k8s-prod']);
     expect(found[1]).toEqual({
+      id: expect.stringMatching(/^disc_/),
       agent_id: seeded.agentId,
       component: { kind: 'cluster', name: 'k8s-prod', attributes: { nodes: 3 } },
     });

@@ -5,7 +5,7 @@ import { AgentFrame, type RouterFrame } from '@xem/protocol';
 import type { AgentIdentity } from '../agents/agent-credentials';
 import type { AppDeps } from '../app-deps';
 import type { AuditContext } from '../audit/audit-context';
-import { appendEvent } from '../events/append-event';
+import { recordDiscovery } from '../discovery/record-discovery';
 import { handleExecutionFrame } from '../executions/handle-execution-frame';
 import type { AgentSocket } from './channel-registry';
 import { recordAgentOffline } from './record-agent-offline';
@@ -120,11 +120,7 @@ export function serveAgentChannel(
         return;
       }
       case 'discovery':
-        await deps.db.transaction().execute(async (trx) => {
-          for (const component of frame.components) {
-            await appendEvent(trx, agent.projectId, 'discovery.found', { agent_id: agent.id, component });
-          }
-        });
+        await deps.db.transaction().execute((trx) => recordDiscovery(trx, agent, frame.components));
         return;
     }
   };

@@ -14,10 +14,12 @@ import type {
   OutboxMessagesTable,
 } from './schema-approvals';
 import type { TemplatesTable, TemplateVersionsTable } from './schema-templates';
+import type { DiscoveryCandidatesTable } from './schema-discovery';
 
 export type * from './schema-webhooks';
 export type * from './schema-approvals';
 export type * from './schema-templates';
+export type * from './schema-discovery';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -328,4 +330,5 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
+  discovery_candidates: DiscoveryCandidatesTable;
 }

@@ -155,7 +155,7 @@ describe('events on the right occasion', () => {
     const manifestDelta = ops.facts().find((f) => f.event === 'ox.manifest.updated' && mine(f))!;
     expect(manifestDelta.data).toMatchObject({ agent_id: seeded.agentId, manifest_version: 1 });
     const found = ops.facts().find((f) => f.event === 'ox.discovery.found' && mine(f))!;
-    expect(found.data).toEqual({ agent_id: seeded.agentId, component });
+    expect(found.data).toEqual({ id: expect.stringMatching(/^disc_/), agent_id: seeded.agentId, component });
     // Fleet facts are not part of the public executions stream.
     expect(pub.facts().some(mine)).toBe(false);
   });

@@ -40,6 +40,7 @@ const DEFAULTS: Partial<Record<ErrorCode, { status: number; type: ErrorType }>> 
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
   webhook_url_not_allowed: { status: 400, type: 'invalid_request_error' },
   template_name_taken: { status: 409, type: 'conflict_error' },
+  discovery_already_decided: { status: 409, type: 'conflict_error' },
   service_unavailable: { status: 503, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
 };

@@ -48,6 +48,12 @@ describe('internal events → exec.* webhook events', () => {
     for (const [type, payload, expected] of cases) {
       expect(webhookEventOf(type, payload)?.type, type).toBe(expected);
     }
+    const component = { kind: 'tcp_listener', name: 'sshd', address: '0.0.0.0:22', attributes: {} };
+    expect(webhookEventOf('discovery.found', { id: 'disc_1', agent_id: 'agt_1', component })?.data).toEqual({
+      candidate_id: 'disc_1',
+      agent_id: 'agt_1',
+      component,
+    });
   });
 
   it('sends nothing for the other internal events', () => {

@@ -103,6 +103,7 @@ const MAPPING: Record<string, (p: Payload) => WebhookEvent | null> = {
   'agent.enrolled': as('exec.agent_enrolled', agentData),
   'agent.offline': as('exec.agent_offline', agentData),
   'discovery.found': as('exec.discovery_pending', (p) => ({
+    candidate_id: v(p, 'id'),
     agent_id: v(p, 'agent_id'),
     component: v(p, 'component'),
   })),
