@@ -1,4 +1,4 @@
-import { RouterFrame, type AgentFrame, type ResultFrame } from '@xem/protocol';
+import { RouterFrame, type AgentFrame, type DiscoveryFrame, type ResultFrame } from '@xem/protocol';
 import WebSocket from 'ws';
 import { Backoff } from './backoff';
 import { EnrollmentRefused, type Enrollment } from './enroll';
@@ -17,6 +17,8 @@ export interface ChannelOptions {
   onDrainRequested: () => void;
   /** The agent can no longer get in (credential refused, no join key): main exits. */
   onFatal: (err: Error) => void;
+  /** Each time the router welcomes the agent (first connect and every reconnect). */
+  onWelcomed?: () => void;
   backoff?: Backoff;
 }
 
@@ -79,6 +81,13 @@ export class AgentChannel {
   /** Best effort: live output and progress are dropped while there is no connection. */
   sendLive(frame: Extract<AgentFrame, { type: 'log' | 'progress' }>): void {
     if (this.state === 'welcomed') this.send(frame);
+  }
+
+  /** Sends a discovery frame if the channel is welcomed; false when it is not (nothing sent). */
+  sendDiscovery(frame: DiscoveryFrame): boolean {
+    if (this.state !== 'welcomed') return false;
+    this.send(frame);
+    return true;
   }
 
   sendResult(result: ResultFrame): void {
@@ -252,6 +261,7 @@ export class AgentChannel {
       this.maybeRefresh();
     }, this.intervalMs);
     for (const r of this.outbox.values()) this.send(r);
+    this.opts.onWelcomed?.();
   }
 
   private sendRenewal(): void {

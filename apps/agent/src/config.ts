@@ -51,6 +51,12 @@ const Settings = z.object({
   lease_renewal_interval_ms: int(50, 600_000).default(10_000),
   region: Region.optional(),
   max_output_bytes: int(1024, MAX_FRAME_TEXT).default(1_048_576),
+  /** How often the host is scanned for listening services; 0 turns discovery off. */
+  discovery_interval_ms: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || (n >= 1000 && n <= 86_400_000), 'must be 0 (off) or 1000 – 86400000')
+    .default(60_000),
   log_level: z
     .string()
     .transform((s) => s.toLowerCase())
@@ -76,6 +82,8 @@ export interface AgentConfig {
   leaseRenewalIntervalMs: number;
   region: string | undefined;
   maxOutputBytes: number;
+  /** Interval of the listening-services scan in ms; 0 = discovery off. */
+  discoveryIntervalMs: number;
   logLevel: (typeof LOG_LEVELS)[keyof typeof LOG_LEVELS];
   /** Where the values came from, for the start-up log line (never the values of secrets). */
   configFile: string;
@@ -197,6 +205,7 @@ export function loadConfig(sources: ConfigSources): AgentConfig {
     leaseRenewalIntervalMs: s.lease_renewal_interval_ms,
     region: s.region,
     maxOutputBytes: s.max_output_bytes,
+    discoveryIntervalMs: s.discovery_interval_ms,
     logLevel: LOG_LEVELS[s.log_level],
     configFile: text === undefined ? `${configFile} (absent)` : configFile,
   };

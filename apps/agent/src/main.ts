@@ -7,6 +7,8 @@ import { CredentialStore } from './credential-store';
 import { Enrollment, EnrollmentRefused } from './enroll';
 import { LogStreamer } from './log-streamer';
 import { ProgressReporter } from './progress-reporter';
+import { DiscoveryReporter } from './discovery/discovery-reporter';
+import { scanListeningServices } from './discovery/scan-listening-services';
 import { createLogger } from './logger';
 import { Runner } from './runner';
 import { createShutdown } from './shutdown';
@@ -113,6 +115,14 @@ const channel: AgentChannel = new AgentChannel({
   log,
   onDrainRequested: () => shutdown('drain requested by the router', { signal: false }),
   onFatal: (err) => void fail(err, 3),
+  onWelcomed: () => discovery.resync(),
+});
+// Listening TCP services of the host, reported as discovery candidates (docs/discovery.md).
+const discovery = new DiscoveryReporter({
+  scan: () => scanListeningServices(),
+  send: (frame) => channel.sendDiscovery(frame),
+  intervalMs: config.discoveryIntervalMs,
+  log,
 });
 const shutdown = createShutdown({
   runner,
@@ -159,3 +169,4 @@ for (;;) {
   }
 }
 channel.start();
+discovery.start();

@@ -94,6 +94,10 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
     body: { metadata: { a: 5 } },
     param: 'metadata.a',
   },
+  'POST /ops/api/discovery/:candidate_id/accept': { body: { reason: 5 }, param: 'reason' },
+  'POST /ops/api/discovery/:candidate_id/reject': { body: { reason: 5 }, param: 'reason' },
+  'POST /:project_id/v1/management/discovery/:candidate_id/accept': { body: { reason: [] }, param: 'reason' },
+  'POST /:project_id/v1/management/discovery/:candidate_id/reject': { body: {}, param: 'reason' },
   'POST /ops/api/templates': { body: { name: 'x', allowed_tools: [5] }, param: 'allowed_tools.0' },
   'PUT /ops/api/templates/:template_id': { body: { approval_policy: 5 }, param: 'approval_policy' },
   'POST /ops/api/templates/:template_id/promote': { body: { scope: 5 }, param: 'scope' },
@@ -237,8 +241,9 @@ describe('the error envelope on every route that takes a body', () => {
 
   it('a body that is not an object → 400 invalid_body', async () => {
     for (const route of Object.keys(WRONG_TYPES)) {
-      // Rotation and resume-exec take an optional body, and a missing body reaches the validator as null.
-      const optional = route.endsWith('/rotate') || route.endsWith('/resume-exec');
+      // Rotation, resume-exec and discovery accept take an optional body, and a missing body reaches the validator as null.
+      const optional =
+        route.endsWith('/rotate') || route.endsWith('/resume-exec') || /\/discovery\/.*\/accept$/.test(route);
       const payloads = optional ? ['[]', '"text"', '42'] : ['[]', '"text"', '42', 'null'];
       for (const payload of payloads) {
         const res = await t.app.inject(requestTo(route, { headers: json, payload }));

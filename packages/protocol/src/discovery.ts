@@ -44,7 +44,5 @@ export const RejectDiscoveryRequest = z.object({
 export type RejectDiscoveryRequest = z.infer<typeof RejectDiscoveryRequest>;
 
 /** `POST …/discovery/:id/accept`: the body is optional; a note is kept as the reason. */
-export const AcceptDiscoveryRequest = z
-  .object({ reason: z.string().trim().max(1000).optional() })
-  .optional();
+export const AcceptDiscoveryRequest = z.object({ reason: z.string().trim().max(1000).optional() }).nullish();
 export type AcceptDiscoveryRequest = z.infer<typeof AcceptDiscoveryRequest>;

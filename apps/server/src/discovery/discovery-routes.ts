@@ -33,7 +33,10 @@ export function discoveryRoutes(
 
   r.get(
     base,
-    { config, schema: { querystring: DiscoveryListQuery, response: { 200: listOf(DiscoveryCandidate) }, tags } },
+    {
+      config,
+      schema: { querystring: DiscoveryListQuery, response: { 200: listOf(DiscoveryCandidate) }, tags },
+    },
     async (req) => listCandidates(deps.db, projectOf(req), req.query),
   );
 
@@ -47,7 +50,12 @@ export function discoveryRoutes(
     `${one}/accept`,
     {
       config,
-      schema: { params: CandidateParams, body: AcceptDiscoveryRequest, response: { 200: DiscoveryCandidate }, tags },
+      schema: {
+        params: CandidateParams,
+        body: AcceptDiscoveryRequest,
+        response: { 200: DiscoveryCandidate },
+        tags,
+      },
     },
     async (req) =>
       decideCandidate(
@@ -64,9 +72,21 @@ export function discoveryRoutes(
     `${one}/reject`,
     {
       config,
-      schema: { params: CandidateParams, body: RejectDiscoveryRequest, response: { 200: DiscoveryCandidate }, tags },
+      schema: {
+        params: CandidateParams,
+        body: RejectDiscoveryRequest,
+        response: { 200: DiscoveryCandidate },
+        tags,
+      },
     },
     async (req) =>
-      decideCandidate(deps.db, actorOf(req), projectOf(req), req.params.candidate_id, 'rejected', req.body.reason),
+      decideCandidate(
+        deps.db,
+        actorOf(req),
+        projectOf(req),
+        req.params.candidate_id,
+        'rejected',
+        req.body.reason,
+      ),
   );
 }

@@ -80,7 +80,12 @@ export async function recordDiscovery(
   return out;
 }
 
-function find(trx: Kysely<Database>, agentId: string, kind: string, key: string): Promise<CandidateRow | undefined> {
+function find(
+  trx: Kysely<Database>,
+  agentId: string,
+  kind: string,
+  key: string,
+): Promise<CandidateRow | undefined> {
   return trx
     .selectFrom('discovery_candidates')
     .selectAll()

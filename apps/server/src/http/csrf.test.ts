@@ -47,6 +47,8 @@ const KNOWN = [
   'POST /ops/api/join-keys',
   'POST /ops/api/agents/:agent_id/revoke-credentials',
   'POST /ops/api/webhooks',
+  'POST /ops/api/discovery/:candidate_id/accept',
+  'POST /ops/api/discovery/:candidate_id/reject',
   'PATCH /ops/api/webhooks/:webhook_id',
   'DELETE /ops/api/webhooks/:webhook_id',
   'POST /ops/api/webhooks/:webhook_id/rotate-secret',

@@ -83,6 +83,10 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/workspaces/:workspace_id/resume',
   'PUT /:project_id/v1/management/workspaces/:workspace_id/approval-policy',
   'DELETE /:project_id/v1/management/webhooks/:webhook_id',
+  'GET /:project_id/v1/management/discovery',
+  'GET /:project_id/v1/management/discovery/:candidate_id',
+  'POST /:project_id/v1/management/discovery/:candidate_id/accept',
+  'POST /:project_id/v1/management/discovery/:candidate_id/reject',
   'GET /:project_id/v1/management/webhooks',
   'GET /:project_id/v1/management/webhooks/:webhook_id',
   'GET /:project_id/v1/management/webhooks/:webhook_id/deliveries',
@@ -119,6 +123,7 @@ interface Side {
   approvalId: string;
   delegationId: string;
   templateId: string;
+  candidateId: string;
 }
 
 let t: TestApp;
@@ -224,6 +229,24 @@ async function side(): Promise<Side> {
       })
     ).json(),
   );
+  // A discovered component, written directly: reporting one needs a connected agent.
+  const candidateId = newId('disc');
+  await t.deps.db
+    .insertInto('discovery_candidates')
+    .values({
+      id: candidateId,
+      project_id: p.id,
+      agent_id: agent.agent_id,
+      kind: 'tcp_listener',
+      name: 'sshd',
+      address: '0.0.0.0:22',
+      dedupe_key: '0.0.0.0:22',
+      attributes: '{}',
+      decided_by: null,
+      decided_at: null,
+      reason: null,
+    })
+    .execute();
   return {
     id: p.id,
     owner: p.owner,
@@ -241,6 +264,7 @@ async function side(): Promise<Side> {
     approvalId: risky.json<{ approval_id: string }>().approval_id,
     delegationId: delegation.json<{ id: string }>().id,
     templateId: template.id,
+    candidateId,
   };
 }
 
@@ -268,6 +292,7 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':approval_id', target.approvalId)
     .replace(':delegation_id', target.delegationId)
     .replace(':template_id', target.templateId)
+    .replace(':candidate_id', target.candidateId)
     .replace(':name', 'cross-tool')
     // Approval policies start at the built-in version 0, templates at 1.
     .replace(':version', path.includes('/templates/') ? '1' : '0');
@@ -302,6 +327,7 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     'POST /:project_id/v1/management/webhooks': { url: 'https://evil.example/', events: ['exec.completed'] },
     'PATCH /:project_id/v1/management/webhooks/:webhook_id': { url: 'https://evil.example/' },
     'POST /:project_id/v1/management/templates': { name: 'stolen' },
+    'POST /:project_id/v1/management/discovery/:candidate_id/reject': { reason: 'stolen' },
     'PUT /:project_id/v1/management/templates/:template_id': { system_prompt: 'stolen' },
     'POST /:project_id/v1/management/templates/:template_id/promote': { scope: 'platform' },
   };
@@ -371,6 +397,12 @@ async function snapshot(s: Side) {
       .execute(),
     templates: await db
       .selectFrom('templates')
+      .selectAll()
+      .where('project_id', '=', s.id)
+      .orderBy('id')
+      .execute(),
+    candidates: await db
+      .selectFrom('discovery_candidates')
       .selectAll()
       .where('project_id', '=', s.id)
       .orderBy('id')
@@ -484,6 +516,9 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     { method: 'DELETE', url: `${base}/templates/${other.templateId}` },
     { method: 'POST', url: `${base}/templates/${other.templateId}/promote`, payload: { scope: 'project' } },
     { method: 'GET', url: `${base}/templates/${other.templateId}/versions/1` },
+    { method: 'GET', url: `${base}/discovery/${other.candidateId}` },
+    { method: 'POST', url: `${base}/discovery/${other.candidateId}/accept` },
+    { method: 'POST', url: `${base}/discovery/${other.candidateId}/reject`, payload: { reason: 'stolen' } },
     {
       method: 'POST',
       url: `${members}/delegations`,
