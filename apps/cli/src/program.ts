@@ -9,6 +9,7 @@ import { keysCommand } from './commands/keys/keys-command';
 import { projectCommand } from './commands/project/project-command';
 import { templatesCommand } from './commands/templates/templates-command';
 import { webhooksCommand } from './commands/webhooks/webhooks-command';
+import { discoveryCommand } from './commands/discovery/discovery-command';
 import { workspacesCommand } from './commands/workspaces/workspaces-command';
 import { createDeps, type GlobalOptions, type MakeDeps, type System } from './deps';
 import { OUTPUT_FORMATS } from './output';
@@ -34,7 +35,8 @@ export function buildProgram(system: System): Command {
     .addCommand(agentsCommand(make))
     .addCommand(workspacesCommand(make))
     .addCommand(templatesCommand(make))
-    .addCommand(webhooksCommand(make));
+    .addCommand(webhooksCommand(make))
+    .addCommand(discoveryCommand(make));
   configureTree(program, system);
   return program;
 }

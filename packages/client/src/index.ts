@@ -11,6 +11,7 @@ export type { DelegationListQuery } from './delegation-list-query';
 export type { ExecutionListQuery, PageQuery } from './execution-list-query';
 export { TemplatesApi, type TemplateListQuery } from './templates-api';
 export { WebhooksApi, type DeliveryListQuery } from './webhooks-api';
+export { DiscoveryApi, type DiscoveryListFilters } from './discovery-api';
 export { XemApiError, type ClientErrorCode, type XemApiErrorInit, type XemErrorCode } from './xem-api-error';
 export { XemConnectionError } from './xem-connection-error';
 export { SseParser, type SseParserHandlers } from './sse/sse-parser';

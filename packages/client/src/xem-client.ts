@@ -52,6 +52,7 @@ import {
 } from './send-request';
 import { TemplatesApi } from './templates-api';
 import { WebhooksApi } from './webhooks-api';
+import { DiscoveryApi } from './discovery-api';
 import { openEventStream, type EventStream, type EventStreamOptions } from './sse/open-event-stream';
 import {
   setStreamFilters,
@@ -121,6 +122,11 @@ export class XemClient {
   /** Webhook endpoints of the project and their deliveries (management API). */
   get webhooks(): WebhooksApi {
     return new WebhooksApi(this.options, () => this.mgmt('/webhooks'));
+  }
+
+  /** Components the project's agents discovered, and the owners' decisions on them. */
+  get discovery(): DiscoveryApi {
+    return new DiscoveryApi(this.options, () => this.mgmt('/discovery'));
   }
 
   /** Chat templates visible to the project (its own and the platform's) and their versions. */

@@ -54,8 +54,8 @@ describe('scanListeningServices', () => {
     expect(found.map((c) => [c.address, c.name])).toEqual([
       ['0.0.0.0:22', 'tcp/22'],
       ['127.0.0.1:5432', 'postgres'],
-      ['[::]:22', 'tcp/22'],
       ['[::1]:3306', 'tcp/3306'],
+      ['[::]:22', 'tcp/22'],
       ['[::ffff:127.0.0.1]:8080', 'tcp/8080'],
     ]);
     expect(found[1]).toEqual({
