@@ -73,4 +73,41 @@ describe('graph model (the Graph tab builder) over generated fleets', () => {
       '/operations?tool=file_delete',
     );
   });
+
+  it('hangs accepted discovered components off the agent that reported them', () => {
+    const agent = generateFleet(10).agents[0]!;
+    const component = {
+      id: 'disc_1',
+      agent_id: agent.id,
+      kind: 'tcp_listener',
+      name: 'postgres',
+      address: '127.0.0.1:5432',
+      attributes: { port: 5432 },
+      status: 'accepted' as const,
+      first_seen_at: '2026-01-01T00:00:00.000Z',
+      last_seen_at: '2026-01-01T00:00:00.000Z',
+      decided_by: 'usr_1',
+      decided_at: '2026-01-01T00:00:00.000Z',
+      reason: null,
+    };
+    const model = buildGraphModel({
+      workspaces: [],
+      agents: [{ ...agent, workspace_ids: [] }],
+      tools: [],
+      running: [],
+      pending: [],
+      components: [component, { ...component, id: 'disc_2', agent_id: 'agt_gone' }],
+    });
+    expect(model.nodes.find((n) => n.id === 'disc_1')).toMatchObject({
+      kind: 'component',
+      label: 'postgres',
+      state: 'tcp_listener',
+    });
+    expect(model.edges.map((e) => [e.id, e.kind])).toEqual([[`${agent.id}->disc_1`, 'hosts']]);
+    expect(model.counts.components).toBe(2);
+    expect([...neighbourhood(model, agent.id)].sort()).toEqual([agent.id, 'disc_1'].sort());
+    expect(nodeHref({ id: 'disc_1', kind: 'component', label: 'postgres' })).toBe(
+      '/agents/discovery?focus=disc_1',
+    );
+  });
 });

@@ -10,7 +10,7 @@ interface Node extends SimulationNodeDatum {
   color: string;
 }
 
-const R: Record<NodeKind, number> = { workspace: 8, agent: 5, tool: 3 };
+const R: Record<NodeKind, number> = { workspace: 8, agent: 5, tool: 3, component: 3.5 };
 
 /** The plain reference: d3-force stepped once a frame on the main thread, circles and lines on a 2D canvas. */
 export async function runReference(

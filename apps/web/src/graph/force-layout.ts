@@ -6,7 +6,7 @@ export interface Point {
   y: number;
 }
 
-export const RADIUS: Record<NodeKind, number> = { workspace: 12, agent: 8, tool: 4.5 };
+export const RADIUS: Record<NodeKind, number> = { workspace: 12, agent: 8, tool: 4.5, component: 5.5 };
 
 /**
  * Positions of the graph's nodes, computed by d3-force in a worker. `update(model)` with the same
@@ -68,7 +68,7 @@ export class ForceLayout {
       (adj.get(e.source) ?? adj.set(e.source, []).get(e.source)!).push(e.target);
       (adj.get(e.target) ?? adj.set(e.target, []).get(e.target)!).push(e.source);
     }
-    const rank: Record<NodeKind, number> = { workspace: 0, agent: 1, tool: 2 };
+    const rank: Record<NodeKind, number> = { workspace: 0, agent: 1, tool: 2, component: 3 };
     const sorted = [...model.nodes].sort((a, b) => rank[a.kind] - rank[b.kind]);
     sorted.forEach((n, i) => {
       if (this.pos.has(n.id)) return;

@@ -26,8 +26,11 @@ export const AGENT_HEALTH_TONE: Record<string, string> = {
   revoked: 'bad',
 };
 export const WORKSPACE_TONE: Record<string, string> = { active: 'accent', paused: 'warn' };
+/** Components are coloured by kind; kinds not listed are `info`. */
+export const COMPONENT_KIND_TONE: Record<string, string> = { tcp_listener: 'info' };
 
 export function toneOf(kind: NodeKind, state: string): string {
+  if (kind === 'component') return COMPONENT_KIND_TONE[state] ?? 'info';
   const table = kind === 'tool' ? TOOL_RISK_TONE : kind === 'agent' ? AGENT_HEALTH_TONE : WORKSPACE_TONE;
   return table[state] ?? 'mute';
 }

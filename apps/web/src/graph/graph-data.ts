@@ -33,15 +33,17 @@ export interface GraphData {
 
 /**
  * The graph of the active project: workspaces, agents (with their workspace ids), tools (with the
- * agents that offer them), running executions and pending approvals, all through the API.
+ * agents that offer them), running executions, pending approvals and accepted discovered
+ * components (hanging off their agents), all through the API.
  */
 export async function fetchGraphData(): Promise<GraphData> {
-  const [workspaces, agents, tools, running, pending] = await Promise.all([
+  const [workspaces, agents, tools, running, pending, components] = await Promise.all([
     all((q) => api.listWorkspaces(q)),
     all((q) => api.listAgents(q)),
     all((q) => api.listTools(q)),
     all((q) => api.listExecutions({ ...q, status: ['dispatched'] })),
     all((q) => api.listApprovals({ ...q, status: ['pending'] })),
+    all((q) => api.discovery.list({ ...q, status: 'accepted' })),
   ]);
   return {
     model: buildGraphModel({
@@ -50,7 +52,8 @@ export async function fetchGraphData(): Promise<GraphData> {
       tools: tools.rows,
       running: running.rows,
       pending: pending.rows,
+      components: components.rows,
     }),
-    truncated: [workspaces, agents, tools, running, pending].some((l) => l.truncated),
+    truncated: [workspaces, agents, tools, running, pending, components].some((l) => l.truncated),
   };
 }

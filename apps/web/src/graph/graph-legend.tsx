@@ -1,5 +1,5 @@
 import type { GraphModel, NodeKind } from './graph-model';
-import { AGENT_HEALTH_TONE, TOOL_RISK_TONE, WORKSPACE_TONE } from './graph-colors';
+import { AGENT_HEALTH_TONE, COMPONENT_KIND_TONE, TOOL_RISK_TONE, WORKSPACE_TONE } from './graph-colors';
 
 function Group({
   title,
@@ -52,6 +52,12 @@ export function GraphLegend({ model }: { model: GraphModel }) {
         tones={TOOL_RISK_TONE}
         model={model}
       />
+      <Group
+        title={`Accepted components (${model.counts.components})`}
+        kind="component"
+        tones={COMPONENT_KIND_TONE}
+        model={model}
+      />
       <div className="graph-legend-group">
         <h3>On the nodes</h3>
         <ul>
@@ -71,7 +77,7 @@ export function GraphLegend({ model }: { model: GraphModel }) {
           </li>
           <li>
             <span className="graph-swatch line" aria-hidden="true" />
-            <span>workspace—agent binding, agent—tool offer</span>
+            <span>workspace—agent binding, agent—tool offer, agent—component it hosts</span>
           </li>
           <li>
             <span className="graph-swatch line paused" aria-hidden="true" />

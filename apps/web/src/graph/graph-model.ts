@@ -1,17 +1,20 @@
-import type { Agent, Approval, Execution, Tool, Workspace } from '@xem/protocol';
+import type { Agent, Approval, DiscoveryCandidate, Execution, Tool, Workspace } from '@xem/protocol';
 
 /**
  * The Graph tab's model, built from the API's rows: pure TypeScript (no DOM, no renderer), so the
  * page, the e2e assertions (via the accessible summary) and the benchmark all read the same thing.
  */
-export type NodeKind = 'workspace' | 'agent' | 'tool';
+export type NodeKind = 'workspace' | 'agent' | 'tool' | 'component';
 
 export interface GraphNode {
-  /** Workspace id (`ws_…`), agent id (`agt_…`) or `tool:<name>`; also the `?focus=` value. */
+  /**
+   * Workspace id (`ws_…`), agent id (`agt_…`), `tool:<name>` or an accepted discovered component's
+   * id (`disc_…`); also the `?focus=` value.
+   */
   id: string;
   kind: NodeKind;
   label: string;
-  /** Tools: their risk. Agents: their health. Workspaces: `active` or `paused`. */
+  /** Tools: their risk. Agents: their health. Workspaces: `active` or `paused`. Components: their kind. */
   state: string;
   /** Executions running now (dispatched) on this agent, of this tool, in this workspace. */
   running: number;
@@ -25,8 +28,8 @@ export interface GraphEdge {
   id: string;
   source: string;
   target: string;
-  /** `binding`: workspace—agent. `offer`: agent—tool. */
-  kind: 'binding' | 'offer';
+  /** `binding`: workspace—agent. `offer`: agent—tool. `hosts`: agent—component it discovered. */
+  kind: 'binding' | 'offer' | 'hosts';
   /** A binding whose dispatch is paused for that agent. */
   paused: boolean;
 }
@@ -34,7 +37,14 @@ export interface GraphEdge {
 export interface GraphModel {
   nodes: GraphNode[];
   edges: GraphEdge[];
-  counts: { workspaces: number; agents: number; tools: number; running: number; pending: number };
+  counts: {
+    workspaces: number;
+    agents: number;
+    tools: number;
+    components: number;
+    running: number;
+    pending: number;
+  };
 }
 
 export interface GraphSource {
@@ -45,6 +55,8 @@ export interface GraphSource {
   running: readonly Execution[];
   /** Approvals with status `pending`. */
   pending: readonly Approval[];
+  /** Discovered components an owner accepted (status `accepted`); each hangs off its agent. */
+  components?: readonly DiscoveryCandidate[];
 }
 
 export const toolNodeId = (name: string): string => `tool:${name}`;
@@ -114,6 +126,19 @@ export function buildGraphModel(src: GraphSource): GraphModel {
     });
   }
 
+  const components = src.components ?? [];
+  for (const c of components) {
+    add({
+      id: c.id,
+      kind: 'component',
+      label: c.name,
+      state: c.kind,
+      running: 0,
+      pending: 0,
+      facts: [`${c.kind}${c.address ? ` · ${c.address}` : ''}`, `last seen ${c.last_seen_at}`],
+    });
+  }
+
   const edges: GraphEdge[] = [];
   const edgeIds = new Set<string>();
   const link = (source: string, target: string, kind: GraphEdge['kind'], paused: boolean) => {
@@ -128,6 +153,7 @@ export function buildGraphModel(src: GraphSource): GraphModel {
   }
   for (const w of src.workspaces) for (const agentId of w.agent_ids) link(w.id, agentId, 'binding', false);
   for (const t of src.tools) for (const a of t.agents) link(a.id, toolNodeId(t.name), 'offer', false);
+  for (const c of components) link(c.agent_id, c.id, 'hosts', false);
 
   return {
     nodes,
@@ -136,6 +162,7 @@ export function buildGraphModel(src: GraphSource): GraphModel {
       workspaces: src.workspaces.length,
       agents: src.agents.length,
       tools: src.tools.length,
+      components: components.length,
       running: src.running.length,
       pending: src.pending.length,
     },
@@ -155,8 +182,12 @@ export function neighbourhood(model: GraphModel, nodeId: string): Set<string> {
   return out;
 }
 
-/** Where clicking a node goes: the agent's workspaces, the workspace, or the tool's operations. */
+/**
+ * Where clicking a node goes: the agent's workspaces, the workspace, the tool's operations, or
+ * the Discovery section for a component.
+ */
 export function nodeHref(n: Pick<GraphNode, 'id' | 'kind' | 'label'>): string {
+  if (n.kind === 'component') return `/agents/discovery?focus=${encodeURIComponent(n.id)}`;
   if (n.kind === 'agent') return `/agents/${encodeURIComponent(n.id)}/workspaces`;
   if (n.kind === 'workspace') return `/workspaces/${encodeURIComponent(n.id)}`;
   return `/operations?tool=${encodeURIComponent(n.label)}`;

@@ -12,7 +12,7 @@ interface Props {
 }
 
 const SHOWN = 150;
-const KIND_ORDER = { agent: 0, workspace: 1, tool: 2 } as const;
+const KIND_ORDER = { agent: 0, workspace: 1, tool: 2, component: 3 } as const;
 
 /**
  * The keyboard way into the graph (canvas nodes cannot take focus): find a node by name, kind or
@@ -45,7 +45,7 @@ export function GraphNodeList({ model, query, focus, onQuery, onFocus, onOpen }:
           </div>
           <div className="muted">
             {focused.kind === 'agent'
-              ? `${reachOf('workspace').length} workspace(s), ${reachOf('tool').length} tool(s)`
+              ? `${reachOf('workspace').length} workspace(s), ${reachOf('tool').length} tool(s), ${reachOf('component').length} component(s)`
               : `${reachOf('agent').length} agent(s)`}
           </div>
         </div>

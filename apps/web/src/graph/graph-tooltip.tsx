@@ -10,7 +10,7 @@ export interface Hover {
   height: number;
 }
 
-const KIND_LABEL = { workspace: 'Workspace', agent: 'Agent', tool: 'Tool' } as const;
+const KIND_LABEL = { workspace: 'Workspace', agent: 'Agent', tool: 'Tool', component: 'Component' } as const;
 
 /** What the hovered node is, its state, what runs and waits on it, and where a click goes. */
 export function GraphTooltip({ hover }: { hover: Hover }) {
@@ -45,7 +45,14 @@ export function GraphTooltip({ hover }: { hover: Hover }) {
         </div>
       )}
       <div className="muted">
-        Click to open {a.kind === 'tool' ? 'its operations' : a.kind === 'agent' ? 'its workspaces' : 'it'}
+        Click to open{' '}
+        {a.kind === 'tool'
+          ? 'its operations'
+          : a.kind === 'agent'
+            ? 'its workspaces'
+            : a.kind === 'component'
+              ? 'its review'
+              : 'it'}
       </div>
     </div>
   );

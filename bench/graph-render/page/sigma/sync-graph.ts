@@ -21,7 +21,7 @@ export interface EdgeAttrs {
   paused: boolean;
 }
 
-const BASE_SIZE: Record<NodeKind, number> = { workspace: 14, agent: 9, tool: 5 };
+const BASE_SIZE: Record<NodeKind, number> = { workspace: 14, agent: 9, tool: 5, component: 6 };
 
 function sizeOf(n: GraphNode): number {
   const busy = n.running + n.pending;
