@@ -12,6 +12,7 @@ import { approvalDetailRoute } from './approvals/approval-detail-page';
 import { agentsRoute } from './pages/agents-page';
 import { settingsRoute } from './pages/settings-page';
 import { agentWorkspacesRoute } from './agents/agent-workspaces-page';
+import { discoveryRoute } from './agents/discovery-page';
 import { workspaceRoute } from './workspaces/workspace-page';
 import { chatRoute } from './workspaces/chat-page';
 import { overviewRoute } from './pages/overview-page';
@@ -35,6 +36,7 @@ const routeTree = rootRoute.addChildren([
     approvalsRoute,
     approvalDetailRoute,
     agentsRoute,
+    discoveryRoute,
     settingsRoute,
     agentWorkspacesRoute,
     workspaceRoute,

@@ -39,6 +39,7 @@ function keysFor(e: LiveEvent): QueryKey[] {
     case 'workspace':
       return [['workspaces'], ['graph'], ...(id ? [['workspace', id]] : [])];
     case 'discovery':
+      return [['tools'], ['agents'], ['graph'], ['discovery']];
     case 'manifest':
       return [['tools'], ['agents'], ['graph']];
     case 'template':

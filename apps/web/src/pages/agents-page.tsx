@@ -25,6 +25,9 @@ function AgentsPage() {
       <div className="page-head">
         <h2>Agents</h2>
         <span className="muted">enrollment and configuration</span>
+        <Link className="btn small" to="/agents/discovery">
+          Discovery
+        </Link>
       </div>
       {agents.isPending ? (
         <Loading what="Loading agents" />

@@ -3,6 +3,7 @@ const TONE: Record<string, string> = {
   online: 'ok',
   completed: 'ok',
   approved: 'ok',
+  accepted: 'ok',
   live: 'ok',
   read: 'ok',
   dispatched: 'info',
