@@ -1,5 +1,6 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { Approval, ApprovalDetail, ApprovalStatus } from '@xem/protocol';
+import { fetchAll } from '../fetch-all';
 import { api } from '../ops-client';
 
 /** How many decided approvals the Decisions view shows (the seed's "last 100 decisions"). */
@@ -56,14 +57,14 @@ export function useViewers(rows: Approval[]): Map<string, ApprovalDetail['viewer
 
 /** User id → e-mail of the project's members, to name requesters, voters and approvers. */
 export function useMemberEmails(): Map<string, string> {
-  const q = useQuery({ queryKey: ['members'], queryFn: () => api.listMembers({ limit: 500 }) });
-  return new Map((q.data?.data ?? []).map((m) => [m.user_id, m.email]));
+  const q = useQuery({ queryKey: ['members'], queryFn: () => fetchAll((p) => api.listMembers(p)) });
+  return new Map((q.data ?? []).map((m) => [m.user_id, m.email]));
 }
 
 /** Workspace id → name. */
 export function useWorkspaceNames(): Map<string, string> {
-  const q = useQuery({ queryKey: ['workspaces'], queryFn: () => api.listWorkspaces({ limit: 500 }) });
-  return new Map((q.data?.data ?? []).map((w) => [w.id, w.name]));
+  const q = useQuery({ queryKey: ['workspaces'], queryFn: () => fetchAll((p) => api.listWorkspaces(p)) });
+  return new Map((q.data ?? []).map((w) => [w.id, w.name]));
 }
 
 /** The execution an approval stands in front of (['execution', id] is refreshed by ox.execution.*). */

@@ -1,19 +1,9 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
-import type { List, PageQuery } from '@xem/client';
 import type { Agent, JoinKey, Tool, Workspace } from '@xem/protocol';
+import { fetchAll } from '../fetch-all';
 import { api } from '../ops-client';
 
-/** Every page of a plain list route, 500 at a time (the server's maximum page). */
-export async function fetchAll<T>(page: (q: PageQuery) => Promise<List<T>>): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const p = await page({ limit: 500, cursor });
-    all.push(...p.data);
-    cursor = p.next_cursor ?? undefined;
-  } while (cursor);
-  return all;
-}
+export { fetchAll } from '../fetch-all';
 
 /*
  * Query keys follow live/live-events.ts (keysFor): ox.agent.* refreshes ['agents'], ['agent', id]

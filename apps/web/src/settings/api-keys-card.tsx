@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { fetchAll } from '../fleet/fleet-queries';
+import { fetchAll } from '../fetch-all';
 import { api } from '../ops-client';
 import { ConfirmButton } from '../ui/confirm-button';
 import { StatusBadge } from '../ui/status-badge';

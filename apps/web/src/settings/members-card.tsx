@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { fetchAll } from '../fleet/fleet-queries';
+import { fetchAll } from '../fetch-all';
 import { api } from '../ops-client';
 import { useSession } from '../session/use-session';
 import { ConfirmButton } from '../ui/confirm-button';

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { fetchAll } from '../fleet/fleet-queries';
+import { fetchAll } from '../fetch-all';
 import { api } from '../ops-client';
 import { when } from '../ui/format';
 import { Modal } from '../ui/modal';
