@@ -102,6 +102,12 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   'PUT /ops/api/templates/:template_id': { body: { approval_policy: 5 }, param: 'approval_policy' },
   'POST /ops/api/templates/:template_id/promote': { body: { scope: 5 }, param: 'scope' },
   'POST /:project_id/v1/management/templates': { body: { name: 5 }, param: 'name' },
+  'POST /:project_id/v1/chat-templates': { body: { name: 5 }, param: 'name' },
+  'PUT /:project_id/v1/chat-templates/:template_id': { body: { tags: 'a' }, param: 'tags' },
+  'POST /:project_id/v1/chat-templates/:template_id/promote': {
+    body: { scope: 'workspace' },
+    param: 'scope',
+  },
   'PUT /:project_id/v1/management/templates/:template_id': { body: { tags: 'a' }, param: 'tags' },
   'POST /:project_id/v1/management/templates/:template_id/promote': {
     body: { scope: 'workspace' },

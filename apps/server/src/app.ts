@@ -197,6 +197,10 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     webhooksRoutes(project, deps, '/:project_id/v1/management', keyProject);
     discoveryRoutes(project, deps, '/:project_id/v1/management', keyProject);
     templatesRoutes(project, deps, '/:project_id/v1/management', keyProject);
+    templatesRoutes(project, deps, '/:project_id/v1', keyProject, {
+      segment: 'chat-templates',
+      readScopes: ['inference', 'management'],
+    });
     toolsRoutes(project, deps, '/:project_id/v1/exec/tools', keyProject);
     executionsRoutes(project, deps, '/:project_id/v1/exec/executions', keyProject);
     approvalsRoutes(project, deps, '/:project_id/v1/exec/approvals', keyProject);

@@ -96,6 +96,14 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/webhooks/:webhook_id/deliveries/:delivery_id/redeliver',
   'POST /:project_id/v1/management/webhooks/:webhook_id/rotate-secret',
   'POST /:project_id/v1/management/webhooks/:webhook_id/test',
+  'DELETE /:project_id/v1/chat-templates/:template_id',
+  'GET /:project_id/v1/chat-templates',
+  'GET /:project_id/v1/chat-templates/:template_id',
+  'GET /:project_id/v1/chat-templates/:template_id/versions',
+  'GET /:project_id/v1/chat-templates/:template_id/versions/:version',
+  'POST /:project_id/v1/chat-templates',
+  'POST /:project_id/v1/chat-templates/:template_id/promote',
+  'PUT /:project_id/v1/chat-templates/:template_id',
   'DELETE /:project_id/v1/management/templates/:template_id',
   'GET /:project_id/v1/management/templates',
   'GET /:project_id/v1/management/templates/:template_id',
@@ -295,7 +303,7 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':candidate_id', target.candidateId)
     .replace(':name', 'cross-tool')
     // Approval policies start at the built-in version 0, templates at 1.
-    .replace(':version', path.includes('/templates/') ? '1' : '0');
+    .replace(':version', /\/(chat-)?templates\//.test(path) ? '1' : '0');
   const payloads: Record<string, object> = {
     'POST /:project_id/v1/management/keys': { name: 'stolen', scopes: ['management'] },
     'POST /:project_id/v1/exec/executions': { workspace: 'default', tool: 'cross-tool', args: {} },
@@ -327,6 +335,9 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     'POST /:project_id/v1/management/webhooks': { url: 'https://evil.example/', events: ['exec.completed'] },
     'PATCH /:project_id/v1/management/webhooks/:webhook_id': { url: 'https://evil.example/' },
     'POST /:project_id/v1/management/templates': { name: 'stolen' },
+    'POST /:project_id/v1/chat-templates': { name: 'stolen' },
+    'PUT /:project_id/v1/chat-templates/:template_id': { system_prompt: 'stolen' },
+    'POST /:project_id/v1/chat-templates/:template_id/promote': { scope: 'platform' },
     'POST /:project_id/v1/management/discovery/:candidate_id/reject': { reason: 'stolen' },
     'PUT /:project_id/v1/management/templates/:template_id': { system_prompt: 'stolen' },
     'POST /:project_id/v1/management/templates/:template_id/promote': { scope: 'platform' },

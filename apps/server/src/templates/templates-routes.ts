@@ -11,6 +11,7 @@ import {
   TemplateVersion,
   UpdateTemplateRequest,
 } from '@xem/protocol';
+import type { Scope } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { actorOf } from '../http/request-context';
 import { listTemplates } from './list-templates';
@@ -24,26 +25,41 @@ const VersionParams = TemplateParams.extend({
   version: z.coerce.number().int().min(1).max(2_147_483_647),
 });
 
+/** Where a mount puts the routes and which API-key scopes its reads accept (writes: `management`). */
+export interface TemplatesMount {
+  /** Last path segment: `templates` (management, dashboard) or `chat-templates` (`/:project_id/v1`). */
+  segment: 'templates' | 'chat-templates';
+  readScopes: readonly Scope[];
+}
+
+const MANAGEMENT_MOUNT: TemplatesMount = { segment: 'templates', readScopes: ['management'] };
+
 /**
- * Chat templates, mounted under `/:project_id/v1/management` (API key, `management` scope) and
- * `/ops/api` (dashboard session, active project). Reads for any member (platform templates for
- * every project); writes for owners, and for system admins on platform templates.
+ * Chat templates, mounted under `/:project_id/v1/management/templates` (API key, `management`
+ * scope), `/:project_id/v1/chat-templates` (reads with `inference` or `management`, writes with
+ * `management`) and `/ops/api/templates` (dashboard session, active project). Reads for any member
+ * (platform templates for every project); writes for owners, and for system admins on platform
+ * templates.
  */
 export function templatesRoutes(
   app: FastifyInstance,
   deps: AppDeps,
   prefix: string,
   projectOf: (req: FastifyRequest) => string,
+  mount: TemplatesMount = MANAGEMENT_MOUNT,
 ): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const config = { scope: 'management' as const };
-  const tags = [prefix.startsWith('/ops') ? 'ops' : 'management'];
-  const base = `${prefix}/templates`;
+  const read = { scope: mount.readScopes };
+  const tags = [
+    prefix.startsWith('/ops') ? 'ops' : mount.segment === 'templates' ? 'management' : 'inference',
+  ];
+  const base = `${prefix}/${mount.segment}`;
   const one = `${base}/:template_id`;
 
   r.get(
     base,
-    { config, schema: { querystring: ListTemplatesQuery, response: { 200: listOf(Template) }, tags } },
+    { config: read, schema: { querystring: ListTemplatesQuery, response: { 200: listOf(Template) }, tags } },
     async (req) => listTemplates(deps.db, projectOf(req), req.query),
   );
 
@@ -54,8 +70,10 @@ export function templatesRoutes(
       reply.status(201).send(await createTemplate(deps.db, actorOf(req), projectOf(req), req.body)),
   );
 
-  r.get(one, { config, schema: { params: TemplateParams, response: { 200: Template }, tags } }, async (req) =>
-    getTemplate(deps.db, projectOf(req), req.params.template_id),
+  r.get(
+    one,
+    { config: read, schema: { params: TemplateParams, response: { 200: Template }, tags } },
+    async (req) => getTemplate(deps.db, projectOf(req), req.params.template_id),
   );
 
   r.put(
@@ -85,7 +103,7 @@ export function templatesRoutes(
   r.get(
     `${one}/versions`,
     {
-      config,
+      config: read,
       schema: {
         params: TemplateParams,
         querystring: ListQuery,
@@ -98,7 +116,7 @@ export function templatesRoutes(
 
   r.get(
     `${one}/versions/:version`,
-    { config, schema: { params: VersionParams, response: { 200: TemplateVersion }, tags } },
+    { config: read, schema: { params: VersionParams, response: { 200: TemplateVersion }, tags } },
     async (req) => getTemplateVersion(deps.db, projectOf(req), req.params.template_id, req.params.version),
   );
 }
