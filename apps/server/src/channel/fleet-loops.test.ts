@@ -90,10 +90,12 @@ describe('lease sweeper', () => {
       sql`UPDATE agents SET lease_expires_at = now() + ${offset}::interval WHERE id = ${id}`.execute(
         t.deps.db,
       );
-    await setLease(live.agentId, '1 hour');
-    await setLease(lapsed.agentId, '-1 hour');
+    // Stop the loops first: a running sweeper would otherwise take the lapsed agent before the
+    // two sweeps below get to it.
     await stopLoops();
     try {
+      await setLease(live.agentId, '1 hour');
+      await setLease(lapsed.agentId, '-1 hour');
       // Agents of earlier tests may have lapsed too; what matters is that none is taken twice.
       const taken = await Promise.all([sweepLapsedLeases(t.deps), sweepLapsedLeases(t.deps)]);
       expect(taken[0] + taken[1]).toBeGreaterThanOrEqual(1);
