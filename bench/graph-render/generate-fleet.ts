@@ -142,6 +142,7 @@ function execution(id: string, a: Agent, t: Tool, status: 'dispatched', at: stri
     timeout_ms: t.timeout_ms,
     created_by: { user_id: null, key_id: null },
     approval_id: null,
+    chat_id: null,
     created_at: at,
     dispatched_at: at,
     finished_at: null,

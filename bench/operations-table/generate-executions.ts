@@ -99,6 +99,7 @@ export function generateExecutions(
       timeout_ms: 60_000,
       created_by: { user_id: null, key_id: 'key_bench' },
       approval_id: tool.risk === 'destructive' || tool.risk === 'irreversible' ? `apr_${id.slice(4)}` : null,
+      chat_id: null,
       created_at: new Date(created).toISOString(),
       dispatched_at: ran ? new Date(dispatched).toISOString() : null,
       finished_at: finished ? new Date(dispatched + durationMs!).toISOString() : null,

@@ -82,6 +82,7 @@ function executionPayload(seq: number): Execution {
     timeout_ms: 60_000,
     created_by: { user_id: 'usr_bench', key_id: 'key_bench' },
     approval_id: null,
+    chat_id: null,
     created_at: at,
     dispatched_at: at,
     finished_at: at,

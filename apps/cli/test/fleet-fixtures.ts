@@ -80,6 +80,7 @@ export const execution: Execution = {
   timeout_ms: 10_000,
   created_by: { user_id: 'usr_1', key_id: 'key_1' },
   approval_id: null,
+  chat_id: null,
   created_at: '2026-01-01T00:00:00.000Z',
   dispatched_at: null,
   finished_at: null,

@@ -50,6 +50,11 @@ export const OX_EVENT_NAMES = [
   'ox.template.created',
   'ox.template.updated',
   'ox.template.deleted',
+  'ox.chat.created',
+  'ox.chat.deleted',
+  'ox.chat.message',
+  'ox.chat.turn',
+  'ox.chat.question',
 ] as const;
 export type OxEventName = (typeof OX_EVENT_NAMES)[number];
 

@@ -39,6 +39,8 @@ export const Execution = z.object({
   created_by: z.object({ user_id: z.string().nullable(), key_id: z.string().nullable() }),
   /** The approval this execution waits for (or waited for), if its risk needed one. */
   approval_id: z.string().nullable(),
+  /** The chat whose tool call this is (source `chat`). */
+  chat_id: z.string().nullable(),
   created_at: Timestamp,
   dispatched_at: Timestamp.nullable(),
   finished_at: Timestamp.nullable(),
@@ -105,6 +107,8 @@ export const ListExecutionsQuery = z.object({
   workspace: z.string().max(64).optional(),
   risk: csv(Risk).optional(),
   source: csv(ExecutionSource).optional(),
+  /** Only the tool calls of this chat. */
+  chat: z.string().max(64).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
 });

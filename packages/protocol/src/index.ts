@@ -14,3 +14,4 @@ export * from './approvals';
 export * from './ops';
 export * from './templates';
 export * from './discovery';
+export * from './chats';

@@ -15,11 +15,13 @@ import type {
 } from './schema-approvals';
 import type { TemplatesTable, TemplateVersionsTable } from './schema-templates';
 import type { DiscoveryCandidatesTable } from './schema-discovery';
+import type { ChatMessagesTable, ChatsTable } from './schema-chats';
 
 export type * from './schema-webhooks';
 export type * from './schema-approvals';
 export type * from './schema-templates';
 export type * from './schema-discovery';
+export type * from './schema-chats';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | null, string | null>;
@@ -253,6 +255,8 @@ export interface ExecutionsTable {
   deadline_at: Timestamp | null;
   finished_at: Timestamp | null;
   approval_id: string | null;
+  chat_id: Generated<string | null>;
+  chat_tool_call_id: Generated<string | null>;
 }
 
 export interface ExecutionAttemptsTable {
@@ -331,4 +335,6 @@ export interface Database {
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   discovery_candidates: DiscoveryCandidatesTable;
+  chats: ChatsTable;
+  chat_messages: ChatMessagesTable;
 }

@@ -28,6 +28,7 @@ export function toExecution(r: ExecutionRow): Execution {
     timeout_ms: r.timeout_ms,
     created_by: { user_id: r.created_by_user, key_id: r.created_by_key },
     approval_id: r.approval_id,
+    chat_id: r.chat_id,
     created_at: r.created_at.toISOString(),
     dispatched_at: r.dispatched_at?.toISOString() ?? null,
     finished_at: r.finished_at?.toISOString() ?? null,
