@@ -102,6 +102,28 @@ const WRONG_TYPES: Record<string, { body: object; param: string }> = {
   'PUT /ops/api/templates/:template_id': { body: { approval_policy: 5 }, param: 'approval_policy' },
   'POST /ops/api/templates/:template_id/promote': { body: { scope: 5 }, param: 'scope' },
   'POST /:project_id/v1/management/templates': { body: { name: 5 }, param: 'name' },
+  'POST /:project_id/v1/chats': { body: { workspace: 5 }, param: 'workspace' },
+  'POST /:project_id/v1/chats/:chat_id/messages': { body: { content: 5 }, param: 'content' },
+  'POST /:project_id/v1/chats/:chat_id/tool-calls': { body: { tool: 5 }, param: 'tool' },
+  'POST /:project_id/v1/chats/:chat_id/answer': {
+    body: { approval_id: 'apr_x', decision: 'maybe' },
+    param: 'decision',
+  },
+  'POST /:project_id/v1/workspaces/:workspace_id/chat-templates/:template_id/apply': {
+    body: { title: 5 },
+    param: 'title',
+  },
+  'POST /ops/api/chats': { body: { workspace: 'default', template: 5 }, param: 'template' },
+  'POST /ops/api/chats/:chat_id/messages': { body: { content: [] }, param: 'content' },
+  'POST /ops/api/chats/:chat_id/tool-calls': { body: { tool: 'file_read', args: 5 }, param: 'args' },
+  'POST /ops/api/chats/:chat_id/answer': {
+    body: { approval_id: 5, decision: 'approve' },
+    param: 'approval_id',
+  },
+  'POST /ops/api/workspaces/:workspace_id/chat-templates/:template_id/apply': {
+    body: { message: 5 },
+    param: 'message',
+  },
   'POST /:project_id/v1/chat-templates': { body: { name: 5 }, param: 'name' },
   'PUT /:project_id/v1/chat-templates/:template_id': { body: { tags: 'a' }, param: 'tags' },
   'POST /:project_id/v1/chat-templates/:template_id/promote': {

@@ -36,6 +36,8 @@ import { tokenRoutes } from './keys/token-routes';
 import { outboxRoutes } from './mail/outbox-routes';
 import { invitationPageRoutes } from './members/invitation-page-routes';
 import { mcpRoutes } from './mcp/mcp-routes';
+import { chatRunnerFor } from './chats/chat-runner-for';
+import { chatsRoutes } from './chats/chats-routes';
 import { membersRoutes } from './members/members-routes';
 import { opsSessionRoutes } from './sessions/ops-session-routes';
 import { templatesRoutes } from './templates/templates-routes';
@@ -156,6 +158,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   // Open event streams of this process; they end (telling clients to reconnect) before the server closes.
   const streams = new StreamRegistry(deps.db, config, app.log);
   app.addHook('preClose', async () => streams.closeAll('shutdown'));
+  // Chat turns run in this process; they stop (and are resumed elsewhere) when it closes.
+  const chats = chatRunnerFor(deps, app.log);
+  app.addHook('preClose', async () => chats.runner.close());
 
   await dashboardAssetRoutes(app, config);
   pageStylesheetRoute(app);
@@ -181,6 +186,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     executionsRoutes(ops, deps, '/ops/api/executions', activeProjectOf);
     approvalsRoutes(ops, deps, '/ops/api/approvals', activeProjectOf);
     outboxRoutes(ops, deps, '/ops/api/outbox', activeProjectOf);
+    chatsRoutes(ops, deps, chats, streams, '/ops/api', activeProjectOf);
     overviewRoute(ops, deps);
   });
 
@@ -207,6 +213,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     outboxRoutes(project, deps, '/:project_id/v1/management/outbox', keyProject);
     publicStreamRoutes(project, deps, streams, keyProject);
     mcpRoutes(project, deps, '/:project_id/v1/mcp', keyProject);
+    chatsRoutes(project, deps, chats, streams, '/:project_id/v1', keyProject);
   });
 
   return app;

@@ -77,6 +77,12 @@ const EnvSchema = z.object({
   XEM_SMTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   XEM_SMTP_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   XEM_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  XEM_MODEL_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  XEM_MODEL: z.string().min(1).max(200).optional(),
+  XEM_MODEL_API_KEY: z.string().min(1).max(4096).optional(),
+  XEM_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
+  XEM_CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(100).default(8),
+  XEM_CHAT_TURN_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -148,6 +154,23 @@ export interface Config {
   approvalLinkSecret: string | undefined;
   /** Outgoing e-mail; null without XEM_SMTP_URL (messages then stay in the outbox as `unsent`). */
   smtp: SmtpConfig | null;
+  /** The chat model; null without XEM_MODEL_URL (chats then record messages and run tools for operators). */
+  model: ModelConfig | null;
+  chats: {
+    /** Model calls per turn before it is ended with an error (a model looping on tool calls). */
+    maxSteps: number;
+    /** How long a server holds a chat's turn without renewing it before another server may resume it. */
+    turnLeaseSeconds: number;
+  };
+}
+
+export interface ModelConfig {
+  /** The chat-completions endpoint (XEM_MODEL_URL, with `/chat/completions` added to a base URL). */
+  url: string;
+  name: string;
+  /** Bearer token of the endpoint; never logged. */
+  apiKey: string | undefined;
+  timeoutMs: number;
 }
 
 export interface SmtpConfig {
@@ -178,6 +201,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.XEM_MODEL_URL && !e.XEM_MODEL) {
+    throw new ConfigError(
+      'invalid configuration:\n  XEM_MODEL: required with XEM_MODEL_URL (the model name the endpoint serves)',
+    );
+  }
   const host = e.XEM_HOST.includes(':') ? `[${e.XEM_HOST}]` : e.XEM_HOST;
   const baseUrl = (e.XEM_BASE_URL ?? `http://${host}:${e.XEM_PORT}`).replace(/\/+$/, '');
   return {
@@ -239,5 +267,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           timeoutMs: e.XEM_SMTP_TIMEOUT_MS,
         }
       : null,
+    model: e.XEM_MODEL_URL
+      ? {
+          url: completionsUrl(e.XEM_MODEL_URL),
+          name: e.XEM_MODEL!,
+          apiKey: e.XEM_MODEL_API_KEY,
+          timeoutMs: e.XEM_MODEL_TIMEOUT_MS,
+        }
+      : null,
+    chats: { maxSteps: e.XEM_CHAT_MAX_STEPS, turnLeaseSeconds: e.XEM_CHAT_TURN_LEASE_SECONDS },
   };
+}
+
+/** `http://host/v1` → `http://host/v1/chat/completions`; a URL already ending so is kept. */
+function completionsUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, '');
+  return trimmed.endsWith('/chat/completions') ? trimmed : `${trimmed}/chat/completions`;
 }

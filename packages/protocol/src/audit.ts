@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
 
-export const AuditVia = z.enum(['dashboard', 'api', 'cli', 'link', 'agent', 'system']);
+export const AuditVia = z.enum(['dashboard', 'api', 'cli', 'link', 'agent', 'system', 'chat']);
 export type AuditVia = z.infer<typeof AuditVia>;
 
 export const AuditOutcome = z.enum(['success', 'denied', 'failed']);

@@ -43,6 +43,10 @@ export const ErrorCode = z.enum([
   'webhook_url_not_allowed',
   'template_name_taken',
   'discovery_already_decided',
+  'template_not_applicable',
+  'chat_turn_in_progress',
+  'chat_tool_not_allowed',
+  'model_unavailable',
   'service_unavailable',
   'internal_error',
 ]);

@@ -24,6 +24,7 @@ export interface ChatsTable {
   turn_model: Generated<boolean>;
   turn_user: string | null;
   turn_key: string | null;
+  turn_owner: string | null;
   turn_lease_until: Timestamp | null;
 }
 

@@ -33,7 +33,7 @@ export async function serveEventStream(
   spec: StreamSpec,
 ): Promise<void> {
   const { config, db, hub } = deps;
-  const prefix = spec.kind === 'ops' ? 'ox' : 'x_exec';
+  const prefix = spec.kind === 'ops' ? 'ox' : spec.kind === 'chat' ? 'chat' : 'x_exec';
   const projectId = spec.owner.projectId;
   // Counted at once (before any await) so concurrent opens cannot pass the cap together.
   const unregister = registry.add({ owner: spec.owner, close: (reason) => finish(reason) });

@@ -1,8 +1,8 @@
 import { OX_EVENT_NAMES } from '@xem/protocol';
 import type { StoredEvent } from './committed-reader';
 
-/** Which stream a frame is for: the dashboard's `/ops/stream` or one of the two public streams. */
-export type StreamKind = 'ops' | 'executions' | 'approvals';
+/** Which stream a frame is for: the dashboard's `/ops/stream`, one of the two public streams, or a chat's. */
+export type StreamKind = 'ops' | 'executions' | 'approvals' | 'chat';
 
 /** Optional filters of the public streams; each set holds the accepted values of one field. */
 export interface StreamFilter {
@@ -11,6 +11,7 @@ export interface StreamFilter {
   status?: ReadonlySet<string>;
   risk?: ReadonlySet<string>;
   agent?: ReadonlySet<string>;
+  chat?: ReadonlySet<string>;
 }
 
 const OX_NAMES: ReadonlySet<string> = new Set(OX_EVENT_NAMES);
@@ -20,7 +21,7 @@ export function sseFrame(event: string, data: unknown, id?: string): string {
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-interface Mapped {
+export interface Mapped {
   name: string;
   data: unknown;
 }
@@ -35,7 +36,28 @@ function mapEvent(kind: StreamKind, e: StoredEvent): Mapped | null {
   }
   if (kind === 'executions' && family === 'execution') return { name: `x_exec.${e.type}`, data: e.payload };
   if (kind === 'approvals' && family === 'approval') return { name: `x_exec.${e.type}`, data: e.payload };
+  if (kind === 'chat') return chatFrame(e);
   return null;
+}
+
+/** The frames of a chat's streams: its messages, its turn, and questions as `x_ask_user.question`. */
+export function chatFrame(e: StoredEvent): Mapped | null {
+  const p = e.payload;
+  switch (e.type) {
+    case 'chat.message':
+      return { name: 'chat.message', data: { type: 'chat.message', chat_id: p.chat_id, message: p.message } };
+    case 'chat.turn':
+      return {
+        name: 'chat.turn',
+        data: { type: 'chat.turn', chat_id: p.chat_id, turn_status: p.turn_status, error: p.error ?? null },
+      };
+    case 'chat.question': {
+      const { workspace_id: _ws, ...question } = p;
+      return { name: 'x_ask_user.question', data: question };
+    }
+    default:
+      return null;
+  }
 }
 
 /** Payloads as the seed names them: mostly the row itself, with two documented exceptions. */
@@ -85,6 +107,7 @@ export function matchesFilter(filter: StreamFilter | null, e: StoredEvent): bool
     [filter.status, p.status],
     [filter.risk, p.risk],
     [filter.agent, p.agent_id],
+    [filter.chat, p.chat_id],
   ];
   for (const [accepted, value] of checks) {
     if (accepted && !(typeof value === 'string' && accepted.has(value))) return false;

@@ -12,7 +12,7 @@ import type { StreamFilter } from './stream-frames';
 import type { StreamRegistry } from './stream-registry';
 
 /** Resume point: the Last-Event-ID header (sent by EventSource on reconnect) or `?last_event_id=`. */
-function lastEventIdOf(req: FastifyRequest, fromQuery: string | undefined): bigint | null {
+export function lastEventIdOf(req: FastifyRequest, fromQuery: string | undefined): bigint | null {
   const header = req.headers['last-event-id'];
   if (header !== undefined && header !== '') {
     const parsed = EventId.safeParse(header);

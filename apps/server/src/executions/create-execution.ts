@@ -1,5 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import type { CreateExecutionRequest, Execution, ExecutionSource, ExecutionStatus } from '@xem/protocol';
+import type {
+  CreateExecutionRequest,
+  Execution,
+  ExecutionSource,
+  ExecutionStatus,
+  Risk,
+} from '@xem/protocol';
+import { withApprovalFloor } from '../approvals/approval-floor';
 import { effectivePolicy, levelFor } from '../approvals/approval-policy';
 import type { NotifySettings } from '../approvals/notify-stage';
 import { newApprovalId, requestApproval } from '../approvals/request-approval';
@@ -23,6 +30,10 @@ export interface CreateExecutionInput {
   userId: string | null;
   keyId: string | null;
   ctx: AuditContext;
+  /** Approval also required from this risk up, whatever the workspace's policy says (chat templates). */
+  approvalFloor?: Risk | null;
+  /** The chat tool call this execution is (source `chat`). */
+  chat?: { id: string; toolCallId: string } | null;
 }
 
 export interface CreateExecutionSettings {
@@ -69,7 +80,7 @@ export async function createExecution(
     );
   }
   const policy = await effectivePolicy(db, workspace.id);
-  const level = levelFor(policy.levels, tool.risk);
+  const level = withApprovalFloor(levelFor(policy.levels, tool.risk), tool.risk, input.approvalFloor ?? null);
   const status: ExecutionStatus = level.requires_approval ? 'pending_approval' : 'queued';
   const approvalId = level.requires_approval ? newApprovalId() : null;
 
@@ -95,6 +106,8 @@ export async function createExecution(
         request_hash: input.idempotencyKey === null ? null : requestHash,
         queued_at: status === 'queued' ? sql`now()` : null,
         approval_id: approvalId,
+        chat_id: input.chat?.id ?? null,
+        chat_tool_call_id: input.chat?.toolCallId ?? null,
       })
       // A concurrent request with the same key won the insert; it is answered like a replay.
       .onConflict((oc) =>

@@ -21,6 +21,7 @@ export async function listExecutions(
     .$if(q.risk !== undefined && q.risk.length > 0, (b) => b.where('e.risk', 'in', q.risk!))
     .$if(q.source !== undefined && q.source.length > 0, (b) => b.where('e.source', 'in', q.source!))
     .$if(q.tool !== undefined, (b) => b.where('e.tool', '=', q.tool!))
+    .$if(q.chat !== undefined, (b) => b.where('e.chat_id', '=', q.chat!))
     .$if(q.agent !== undefined, (b) => b.where('e.agent_id', '=', q.agent!))
     .$if(q.workspace !== undefined, (b) =>
       b.where((eb) =>

@@ -41,6 +41,10 @@ const DEFAULTS: Partial<Record<ErrorCode, { status: number; type: ErrorType }>> 
   webhook_url_not_allowed: { status: 400, type: 'invalid_request_error' },
   template_name_taken: { status: 409, type: 'conflict_error' },
   discovery_already_decided: { status: 409, type: 'conflict_error' },
+  template_not_applicable: { status: 422, type: 'invalid_request_error' },
+  chat_turn_in_progress: { status: 409, type: 'conflict_error' },
+  chat_tool_not_allowed: { status: 403, type: 'permission_error' },
+  model_unavailable: { status: 502, type: 'server_error' },
   service_unavailable: { status: 503, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
 };

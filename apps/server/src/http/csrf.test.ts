@@ -58,6 +58,12 @@ const KNOWN = [
   'PUT /ops/api/templates/:template_id',
   'DELETE /ops/api/templates/:template_id',
   'POST /ops/api/templates/:template_id/promote',
+  'POST /ops/api/chats',
+  'DELETE /ops/api/chats/:chat_id',
+  'POST /ops/api/chats/:chat_id/messages',
+  'POST /ops/api/chats/:chat_id/tool-calls',
+  'POST /ops/api/chats/:chat_id/answer',
+  'POST /ops/api/workspaces/:workspace_id/chat-templates/:template_id/apply',
 ];
 
 const t: TestApp = await createTestApp({ XEROTIER_APPROVAL_LINK_SECRET: 'c'.repeat(32) });

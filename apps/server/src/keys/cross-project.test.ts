@@ -112,6 +112,16 @@ const PROJECT_ROUTES = [
   'POST /:project_id/v1/management/templates',
   'POST /:project_id/v1/management/templates/:template_id/promote',
   'PUT /:project_id/v1/management/templates/:template_id',
+  'GET /:project_id/v1/chats',
+  'POST /:project_id/v1/chats',
+  'GET /:project_id/v1/chats/:chat_id',
+  'DELETE /:project_id/v1/chats/:chat_id',
+  'GET /:project_id/v1/chats/:chat_id/messages',
+  'POST /:project_id/v1/chats/:chat_id/messages',
+  'POST /:project_id/v1/chats/:chat_id/tool-calls',
+  'POST /:project_id/v1/chats/:chat_id/answer',
+  'GET /:project_id/v1/chats/:chat_id/stream',
+  'POST /:project_id/v1/workspaces/:workspace_id/chat-templates/:template_id/apply',
 ];
 
 interface Side {
@@ -132,6 +142,7 @@ interface Side {
   delegationId: string;
   templateId: string;
   candidateId: string;
+  chatId: string;
 }
 
 let t: TestApp;
@@ -148,7 +159,7 @@ async function side(): Promise<Side> {
     (
       await opsRequest(t.app, session, 'POST', '/ops/api/keys', {
         name: 'k',
-        scopes: ['management', 'execution'],
+        scopes: ['management', 'execution', 'inference'],
       })
     ).json(),
   );
@@ -255,8 +266,15 @@ async function side(): Promise<Side> {
       reason: null,
     })
     .execute();
+  const chat = await t.app.inject({
+    method: 'POST',
+    url: `/${p.id}/v1/chats`,
+    headers: bearer(created.key),
+    payload: { workspace: 'default', message: 'a note' },
+  });
   return {
     id: p.id,
+    chatId: chat.json<{ id: string }>().id,
     owner: p.owner,
     member,
     session,
@@ -301,6 +319,7 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     .replace(':delegation_id', target.delegationId)
     .replace(':template_id', target.templateId)
     .replace(':candidate_id', target.candidateId)
+    .replace(':chat_id', target.chatId)
     .replace(':name', 'cross-tool')
     // Approval policies start at the built-in version 0, templates at 1.
     .replace(':version', /\/(chat-)?templates\//.test(path) ? '1' : '0');
@@ -340,6 +359,11 @@ function requestFor(route: string, target: Side): { method: string; url: string;
     'POST /:project_id/v1/chat-templates/:template_id/promote': { scope: 'platform' },
     'POST /:project_id/v1/management/discovery/:candidate_id/reject': { reason: 'stolen' },
     'PUT /:project_id/v1/management/templates/:template_id': { system_prompt: 'stolen' },
+    'POST /:project_id/v1/chats': { workspace: 'default', message: 'stolen' },
+    'POST /:project_id/v1/chats/:chat_id/messages': { content: 'stolen' },
+    'POST /:project_id/v1/chats/:chat_id/tool-calls': { tool: 'cross-tool', args: {} },
+    'POST /:project_id/v1/chats/:chat_id/answer': { approval_id: target.approvalId, decision: 'approve' },
+    'POST /:project_id/v1/workspaces/:workspace_id/chat-templates/:template_id/apply': {},
     'POST /:project_id/v1/management/templates/:template_id/promote': { scope: 'platform' },
   };
   return { method, url, ...(payloads[route] ? { payload: payloads[route] } : {}) };
@@ -417,6 +441,13 @@ async function snapshot(s: Side) {
       .selectAll()
       .where('project_id', '=', s.id)
       .orderBy('id')
+      .execute(),
+    chats: await db.selectFrom('chats').selectAll().where('project_id', '=', s.id).orderBy('id').execute(),
+    chatMessages: await db
+      .selectFrom('chat_messages')
+      .selectAll()
+      .where('chat_id', '=', s.chatId)
+      .orderBy('seq')
       .execute(),
     templateVersions: await db
       .selectFrom('template_versions')
@@ -572,6 +603,49 @@ describe("another project's object ids are 404 not_found, never 403", () => {
     for (const c of exec('/ops/api')) {
       expectError(await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload), 404, 'not_found');
     }
+    expect(await snapshot(b)).toEqual(before);
+  });
+
+  it("another project's chats, by the API and by the dashboard", async () => {
+    const before = await snapshot(b);
+    const chats = (base: string) => [
+      { method: 'GET', url: `${base}/chats/${b.chatId}` },
+      { method: 'GET', url: `${base}/chats/${b.chatId}/messages` },
+      { method: 'GET', url: `${base}/chats/${b.chatId}/stream` },
+      { method: 'POST', url: `${base}/chats/${b.chatId}/messages`, payload: { content: 'stolen' } },
+      {
+        method: 'POST',
+        url: `${base}/chats/${b.chatId}/tool-calls`,
+        payload: { tool: 'cross-tool', args: {} },
+      },
+      {
+        method: 'POST',
+        url: `${base}/chats/${b.chatId}/answer`,
+        payload: { approval_id: b.approvalId, decision: 'approve' },
+      },
+      { method: 'DELETE', url: `${base}/chats/${b.chatId}` },
+      {
+        method: 'POST',
+        url: `${base}/workspaces/${b.workspaceId}/chat-templates/${a.templateId}/apply`,
+        payload: {},
+      },
+      { method: 'POST', url: `${base}/chats`, payload: { workspace: b.workspaceId } },
+    ];
+    for (const c of chats(`/${a.id}/v1`)) {
+      const res = await t.app.inject({ ...c, method: c.method as 'POST', headers: bearer(a.key) });
+      expectError(res, 404, 'not_found');
+    }
+    for (const c of chats('/ops/api')) {
+      expectError(await opsRequest(t.app, a.session, c.method as 'POST', c.url, c.payload), 404, 'not_found');
+    }
+    // A's own chat cannot answer B's approval either.
+    const own = await t.app.inject({
+      method: 'POST',
+      url: `/${a.id}/v1/chats/${a.chatId}/answer`,
+      headers: bearer(a.key),
+      payload: { approval_id: b.approvalId, decision: 'approve' },
+    });
+    expectError(own, 404, 'not_found');
     expect(await snapshot(b)).toEqual(before);
   });
 

@@ -26,6 +26,8 @@ CREATE TABLE chats (
   -- Who drives the turn: the requester of the executions it creates.
   turn_user text REFERENCES users(id) ON DELETE SET NULL,
   turn_key text REFERENCES api_keys(id) ON DELETE SET NULL,
+  -- The server process running the turn, and until when its claim holds unless renewed.
+  turn_owner text,
   turn_lease_until timestamptz,
   FOREIGN KEY (template_id, template_version) REFERENCES template_versions (template_id, version),
   CHECK ((template_id IS NULL) = (template_version IS NULL)),
