@@ -21,7 +21,8 @@ export interface ChatFleet {
 export async function startChatFleet(env: Record<string, string>): Promise<ChatFleet> {
   const server = await startServer({
     env: {
-      XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
+      // A lease of 3 s: short renewals lapse on a loaded machine, and a lapsed agent answers 503.
+      XEM_LEASE_RENEWAL_INTERVAL_MS: '1000',
       XEM_DISPATCH_POLL_INTERVAL_MS: '100',
       XEM_LOCAL_AGENT: 'false',
       ...env,
