@@ -124,3 +124,23 @@ export function startRealAgent(server: StartedServer, joinKey: string, name: str
     },
   };
 }
+
+/** Waits until the agent is online on a live lease with its manifest stored (calls dispatch at once). */
+export async function waitAgentOnline(
+  api: ReturnType<typeof apiAs>,
+  projectId: string,
+  name: string,
+  agent: RealAgent,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const agents = await api<{ data: { registration_name: string; status: string; tool_count: number }[] }>(
+      'GET',
+      `/${projectId}/v1/management/agents`,
+    );
+    const a = agents.json.data.find((x) => x.registration_name === name);
+    if (a?.status === 'online' && a.tool_count > 0) return;
+    if (Date.now() > deadline) throw new Error(`agent ${name} did not come online:\n${agent.stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,6 +1,13 @@
 import { expect } from 'vitest';
 import { startServer, type StartedServer } from '../../../../test-support/start-server';
-import { apiAs, changeInitialPassword, startRealAgent, tokenFor, type RealAgent } from '../../test/mcp-fleet';
+import {
+  apiAs,
+  changeInitialPassword,
+  startRealAgent,
+  tokenFor,
+  waitAgentOnline,
+  type RealAgent,
+} from '../../test/mcp-fleet';
 
 export type Api = ReturnType<typeof apiAs>;
 
@@ -47,17 +54,7 @@ export async function startChatFleet(env: Record<string, string>): Promise<ChatF
   const other = await tokenFor(server, email, 'second-owner-password-1', ['inference', 'execution']);
   const jk = await admin<{ key: string }>('POST', `/${projectId}/v1/management/join-keys`, { name: 'chat' });
   const agent = startRealAgent(server, jk.json.key, 'chat-agent');
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const agents = await admin<{ data: { registration_name: string; status: string; tool_count: number }[] }>(
-      'GET',
-      `/${projectId}/v1/management/agents`,
-    );
-    const a = agents.json.data.find((x) => x.registration_name === 'chat-agent');
-    if (a?.status === 'online' && a.tool_count > 0) break;
-    if (Date.now() > deadline) throw new Error(`agent did not come online:\n${agent.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitAgentOnline(admin, projectId, 'chat-agent', agent);
   return {
     server,
     agent,

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatTurnAccepted } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import type { StoredEvent } from '../events/committed-reader';
-import { chatFrame, sseFrame } from '../events/stream-frames';
+import { chatFrame, sseFrame, sseHeaders } from '../events/stream-frames';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -42,14 +42,7 @@ export async function streamChatTurn(
   }
   const res = reply.raw;
   reply.hijack();
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-store, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-content-type-options': 'nosniff',
-    'x-request-id': req.id,
-  });
+  res.writeHead(200, sseHeaders(req.id));
   let done = false;
   const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
   const lifetime = setTimeout(() => {

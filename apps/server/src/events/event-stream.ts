@@ -4,7 +4,14 @@ import type { StreamCloseReason, StreamConnected } from '@xem/protocol';
 import type { AppDeps } from '../app-deps';
 import { randomToken } from '../ids';
 import type { StoredEvent } from './committed-reader';
-import { frameOf, matchesFilter, sseFrame, type StreamFilter, type StreamKind } from './stream-frames';
+import {
+  frameOf,
+  matchesFilter,
+  sseFrame,
+  sseHeaders,
+  type StreamFilter,
+  type StreamKind,
+} from './stream-frames';
 import type { StreamOwner, StreamRegistry } from './stream-registry';
 
 export interface StreamSpec {
@@ -50,14 +57,7 @@ export async function serveEventStream(
 
   const res = reply.raw;
   reply.hijack();
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-store, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-content-type-options': 'nosniff',
-    'x-request-id': req.id,
-  });
+  res.writeHead(200, sseHeaders(req.id));
 
   let closed = false;
   let unsubscribe = (): void => {};

@@ -16,6 +16,18 @@ export interface StreamFilter {
 
 const OX_NAMES: ReadonlySet<string> = new Set(OX_EVENT_NAMES);
 
+/** Response headers of every SSE stream (no caching or proxy buffering; the request's id). */
+export function sseHeaders(requestId: string): Record<string, string> {
+  return {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-store, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-content-type-options': 'nosniff',
+    'x-request-id': requestId,
+  };
+}
+
 /** Encodes one SSE frame; `id` only on frames that carry a fact (connection frames have none). */
 export function sseFrame(event: string, data: unknown, id?: string): string {
   return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;

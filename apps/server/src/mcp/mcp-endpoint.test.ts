@@ -5,7 +5,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type StartedServer } from '../../../../test-support/start-server';
-import { apiAs, changeInitialPassword, startRealAgent, tokenFor, type RealAgent } from '../../test/mcp-fleet';
+import {
+  apiAs,
+  changeInitialPassword,
+  startRealAgent,
+  tokenFor,
+  waitAgentOnline,
+  type RealAgent,
+} from '../../test/mcp-fleet';
 
 /**
  * The real server process, a real `xem-agent` with the core bundle, and the MCP SDK's own client
@@ -79,18 +86,7 @@ beforeAll(async () => {
 
   const jk = await admin<{ key: string }>('POST', `/${projectId}/v1/management/join-keys`, { name: 'mcp' });
   agent = startRealAgent(server, jk.json.key, 'mcp-agent');
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    // Online on a live lease with its manifest stored: calls can be dispatched at once.
-    const agents = await admin<{ data: { registration_name: string; status: string; tool_count: number }[] }>(
-      'GET',
-      `/${projectId}/v1/management/agents`,
-    );
-    const a = agents.json.data.find((x) => x.registration_name === 'mcp-agent');
-    if (a?.status === 'online' && a.tool_count > 0) break;
-    if (Date.now() > deadline) throw new Error(`agent did not come online:\n${agent.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitAgentOnline(admin, projectId, 'mcp-agent', agent);
   client = await mcpClient(adminKey, 'default');
 }, 90_000);
 
