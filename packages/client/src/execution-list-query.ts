@@ -14,6 +14,8 @@ export interface ExecutionListQuery {
   workspace?: string | undefined;
   risk?: readonly Risk[] | undefined;
   source?: readonly ExecutionSource[] | undefined;
+  /** Only the executions of this chat's tool calls. */
+  chat?: string | undefined;
   /** RFC 3339. */
   since?: string | undefined;
   until?: string | undefined;

@@ -9,6 +9,7 @@ export {
 export type { ApprovalListQuery } from './approval-list-query';
 export type { DelegationListQuery } from './delegation-list-query';
 export type { ExecutionListQuery, PageQuery } from './execution-list-query';
+export { ChatsApi, type ChatListQuery, type ChatStreamOptions, type SendStreamingOptions } from './chats-api';
 export { TemplatesApi, type TemplateListQuery } from './templates-api';
 export { WebhooksApi, type DeliveryListQuery } from './webhooks-api';
 export { DiscoveryApi, type DiscoveryListFilters } from './discovery-api';
@@ -35,5 +36,12 @@ export {
   type XExecConnectionEvent,
   type XExecExecutionEventName,
 } from './sse/x-exec-stream-event';
+export {
+  decodeChatStreamEvent,
+  type ChatConnectionEvent,
+  type ChatFactEvent,
+  type ChatStreamEvent,
+} from './sse/chat-stream-event';
+export { postEventStream, DONE_DATA, type PostEventStreamSpec } from './sse/post-event-stream';
 export { OpsClient, type OpsStreamOptions } from './ops-client';
 export type { SessionAuth } from './send-request';

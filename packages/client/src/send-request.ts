@@ -73,14 +73,39 @@ async function exchange(
   spec: Omit<RequestSpec<z.ZodType>, 'schema'>,
   accept: string,
 ): Promise<{ res: Response; text: string; requestId: string | null }> {
+  // Errors are JSON envelopes even on text routes, so both are acceptable.
+  const { url, init } = buildRequest(
+    t,
+    spec,
+    accept === 'application/json' ? accept : `${accept}, application/json`,
+  );
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(spec.timeoutMs ?? REQUEST_TIMEOUT_MS) });
+  } catch (err) {
+    throw new XemConnectionError(url.origin, err);
+  }
+  const requestId = res.headers.get('x-request-id');
+  const text = await res.text();
+  if (!res.ok) throw errorFromResponse(res, text);
+  return { res, text, requestId };
+}
+
+/**
+ * The URL and fetch options of a request: query parameters, the `Accept` header, auth (API key,
+ * or the session's cookie and CSRF token on state-changing requests) and a JSON body when there
+ * is one (a Content-Type with no body is refused by the server). No signal: the caller adds its own.
+ */
+export function buildRequest(
+  t: Transport,
+  spec: Omit<RequestSpec<z.ZodType>, 'schema' | 'timeoutMs'>,
+  accept: string,
+): { url: URL; init: RequestInit } {
   const url = new URL(t.baseUrl.replace(/\/+$/, '') + spec.path);
   for (const [name, value] of Object.entries(spec.query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, String(value));
   }
-  // Errors are JSON envelopes even on text routes, so both are acceptable.
-  const headers: Record<string, string> = {
-    accept: accept === 'application/json' ? accept : `${accept}, application/json`,
-  };
+  const headers: Record<string, string> = { accept };
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
   if (t.apiKey) headers.authorization = `Bearer ${t.apiKey}`;
   if (t.userAgent) headers['user-agent'] = t.userAgent;
@@ -91,21 +116,11 @@ async function exchange(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(spec.body);
   }
-
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: spec.method,
-      headers,
-      body,
-      ...(t.session ? { credentials: 'same-origin' as const } : {}),
-      signal: AbortSignal.timeout(spec.timeoutMs ?? REQUEST_TIMEOUT_MS),
-    });
-  } catch (err) {
-    throw new XemConnectionError(url.origin, err);
-  }
-  const requestId = res.headers.get('x-request-id');
-  const text = await res.text();
-  if (!res.ok) throw errorFromResponse(res, text);
-  return { res, text, requestId };
+  const init: RequestInit = {
+    method: spec.method,
+    headers,
+    body,
+    ...(t.session ? { credentials: 'same-origin' as const } : {}),
+  };
+  return { url, init };
 }

@@ -1,7 +1,9 @@
 import {
+  Chat,
   listOf,
   Template,
   TemplateVersion,
+  type ApplyTemplateRequest,
   type CreateTemplateRequest,
   type PromoteTemplateRequest,
   type TemplateScope,
@@ -30,6 +32,8 @@ export class TemplatesApi {
     private readonly transport: Transport,
     /** `/:project_id/v1/management/templates`; throws when the client has no project. */
     private readonly base: () => string,
+    /** `/:project_id/v1/workspaces/:id/chat-templates/:tid/apply` of a workspace and a template. */
+    private readonly applyPath: (workspace: string, template: string) => string,
   ) {}
 
   async list(query: TemplateListQuery = {}): Promise<List<Template>> {
@@ -83,6 +87,19 @@ export class TemplatesApi {
   async promote(templateId: string, scope: PromoteTemplateRequest['scope']): Promise<Template> {
     const path = this.one(templateId, '/promote');
     return this.call({ method: 'POST', path, body: { scope }, schema: Template });
+  }
+
+  /**
+   * Opens a chat in `workspace` (id or name) from `template` (id or name), pinned to the
+   * template's current version: its prompt, tools and policy are copied. A `message` is stored
+   * as the first user message and starts a turn when the server has a model.
+   */
+  async apply(
+    workspace: string,
+    template: string,
+    body: z.input<typeof ApplyTemplateRequest> = {},
+  ): Promise<Chat> {
+    return this.call({ method: 'POST', path: this.applyPath(workspace, template), body, schema: Chat });
   }
 
   private one(templateId: string, rest = ''): string {

@@ -63,6 +63,7 @@ const execution = {
   timeout_ms: 1000,
   created_by: { user_id: null, key_id: 'key_1' },
   approval_id: null,
+  chat_id: null,
   created_at: at,
   dispatched_at: null,
   finished_at: null,

@@ -50,6 +50,7 @@ import {
   type RequestSpec,
   type SessionAuth,
 } from './send-request';
+import { ChatsApi } from './chats-api';
 import { TemplatesApi } from './templates-api';
 import { WebhooksApi } from './webhooks-api';
 import { DiscoveryApi } from './discovery-api';
@@ -131,7 +132,16 @@ export class XemClient {
 
   /** Chat templates visible to the project (its own and the platform's) and their versions. */
   get templates(): TemplatesApi {
-    return new TemplatesApi(this.options, () => this.mgmt('/templates'));
+    return new TemplatesApi(
+      this.options,
+      () => this.mgmt('/templates'),
+      (workspace, template) => this.v1(`/workspaces/${seg(workspace)}/chat-templates/${seg(template)}/apply`),
+    );
+  }
+
+  /** Chats of the project's workspaces: messages, operator tool runs, answers, live frames. */
+  get chats(): ChatsApi {
+    return new ChatsApi(this.options, () => this.v1('/chats'));
   }
 
   /** The same connection, acting on another project. */
@@ -528,6 +538,12 @@ export class XemClient {
   private exec(rest: string): string {
     if (this.options.session) return `/ops/api${rest}`;
     return `/${seg(this.requireProject())}/v1/exec${rest}`;
+  }
+
+  /** Routes right under `/:project_id/v1` (chats, applying a template); `/ops/api` in session mode. */
+  private v1(rest: string): string {
+    if (this.options.session) return `/ops/api${rest}`;
+    return `/${seg(this.requireProject())}/v1${rest}`;
   }
 
   private mgmt(rest: string): string {
