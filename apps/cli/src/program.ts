@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { agentsCommand } from './commands/agents/agents-command';
 import { approvalsCommand } from './commands/approvals/approvals-command';
 import { auditCommand } from './commands/audit/audit-command';
+import { chatCommand } from './commands/chat/chat-command';
 import { authCommand } from './commands/auth/auth-command';
 import { configCommand } from './commands/config/config-command';
 import { execCommand } from './commands/exec/exec-command';
@@ -35,6 +36,7 @@ export function buildProgram(system: System): Command {
     .addCommand(agentsCommand(make))
     .addCommand(workspacesCommand(make))
     .addCommand(templatesCommand(make))
+    .addCommand(chatCommand(make))
     .addCommand(webhooksCommand(make))
     .addCommand(discoveryCommand(make));
   configureTree(program, system);

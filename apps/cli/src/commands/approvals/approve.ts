@@ -41,7 +41,11 @@ export async function run(opts: ApproveOptions, deps: Deps): Promise<void> {
  * `--confirm` is required. Nothing is asked when the vote cannot succeed anyway (decided, or
  * not this person's to decide): the server's refusal then says why.
  */
-async function askConfirmation(client: XemClient, id: string, deps: Deps): Promise<string | undefined> {
+export async function askConfirmation(
+  client: XemClient,
+  id: string,
+  deps: Deps,
+): Promise<string | undefined> {
   const a = await client.getApproval(id);
   if (a.risk !== 'irreversible' || a.status !== 'pending' || !a.viewer.can_decide) return undefined;
   if (!deps.io.stdin.isTTY) {

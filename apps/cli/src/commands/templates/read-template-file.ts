@@ -25,6 +25,8 @@ const READ_ONLY = [
 export async function readTemplateFile(
   path: string,
   readStdin: () => Promise<string>,
+  /** How errors name the file. */
+  what = `--file ${path}`,
 ): Promise<Record<string, unknown>> {
   const text = path === '-' ? await readStdin() : readText(path);
   let value: unknown;
@@ -32,13 +34,11 @@ export async function readTemplateFile(
     value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new UsageError(
-      `--file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML or JSON'}: ${(err as Error).message}`,
+      `${what} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML or JSON'}: ${(err as Error).message}`,
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(
-      `--file ${path} must hold an object with the template's fields (name, system_prompt, …)`,
-    );
+    throw new UsageError(`${what} must hold an object with the template's fields (name, system_prompt, …)`);
   }
   const body = { ...(value as Record<string, unknown>) };
   for (const key of READ_ONLY) delete body[key];

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { MakeDeps } from '../../deps';
+import * as apply from './apply';
+import * as applyFromDir from './apply-from-dir';
 import * as create from './create';
 import * as deleteTemplate from './delete';
 import * as list from './list';
@@ -17,5 +19,7 @@ export function templatesCommand(make: MakeDeps): Command {
     .addCommand(update.command(make))
     .addCommand(deleteTemplate.command(make))
     .addCommand(versions.command(make))
-    .addCommand(promote.command(make));
+    .addCommand(promote.command(make))
+    .addCommand(apply.command(make))
+    .addCommand(applyFromDir.command(make));
 }

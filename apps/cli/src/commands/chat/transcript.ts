@@ -1,0 +1,91 @@
+import type { ChatStreamEvent } from '@xem/client';
+import type { ChatMessage, ChatQuestion } from '@xem/protocol';
+
+/**
+ * How chat messages read on stdout: `role: text`, continuation lines indented by two spaces so a
+ * multi-line answer stays one block. Tool calls and results name the tool, the call and the
+ * execution, so that `xeroctl exec show <id>` finds them.
+ */
+export class Transcript {
+  /** Tool call id → tool name, so that a result names the tool it answers. */
+  private readonly toolNames = new Map<string, string>();
+
+  constructor(private readonly chatId: string) {}
+
+  /** The lines of one stored message. */
+  message(m: ChatMessage): string[] {
+    switch (m.role) {
+      case 'user':
+        return block('user', m.content ?? '');
+      case 'assistant': {
+        const who = m.author ? `operator ${m.author.user_id ?? m.author.key_id}` : 'assistant';
+        const lines = m.content ? block(who, m.content) : [];
+        for (const call of m.tool_calls) {
+          this.toolNames.set(call.id, call.name);
+          const ran = call.execution_id ? `execution ${call.execution_id}` : 'refused, no execution';
+          lines.push(
+            `${who}: calls ${call.name} ${JSON.stringify(call.arguments)} (call ${call.id}, ${ran})`,
+          );
+        }
+        return lines;
+      }
+      case 'tool': {
+        const name = (m.tool_call_id && this.toolNames.get(m.tool_call_id)) ?? 'tool';
+        const refs = [m.tool_call_id ? `call ${m.tool_call_id}` : null, m.execution_id]
+          .filter(Boolean)
+          .join(', ');
+        return block(`result of ${name}${refs ? ` (${refs})` : ''}`, m.content ?? '');
+      }
+      case 'error':
+        return block('error', m.content ?? '');
+    }
+  }
+
+  /** An `x_ask_user.question`: what waits, and the exact commands that answer it. */
+  question(q: ChatQuestion): string[] {
+    const expires = q.expires_at ? `, expires ${q.expires_at}` : '';
+    return [
+      ...block('question', q.question),
+      `  approval ${q.approval_id}: ${q.tool} ${JSON.stringify(q.args)} (${q.risk}), execution ${q.execution_id}${expires}`,
+      `  approve: ${answerCommand(this.chatId, q, 'approve')}`,
+      `  reject:  ${answerCommand(this.chatId, q, 'reject')}`,
+    ];
+  }
+
+  /** The lines of a frame of the chat streams; connection and turn frames have none. */
+  event(e: ChatStreamEvent): string[] {
+    switch (e.event) {
+      case 'chat.message':
+        return this.message(e.data.message);
+      case 'x_ask_user.question':
+        return this.question(e.data);
+      default:
+        return [];
+    }
+  }
+}
+
+/**
+ * `xeroctl chat answer <chat> <approval> --approve [--confirm <tool>]` (irreversible tools need
+ * their name typed) or `… --reject --reason "…"`.
+ */
+export function answerCommand(
+  chatId: string,
+  q: Pick<ChatQuestion, 'approval_id' | 'tool' | 'confirm_required'>,
+  decision: 'approve' | 'reject',
+): string {
+  const base = `xeroctl chat answer ${chatId} ${q.approval_id}`;
+  if (decision === 'reject') return `${base} --reject --reason "…"`;
+  return `${base} --approve${q.confirm_required ? ` --confirm ${q.tool}` : ''}`;
+}
+
+/** One JSON object per line, `{"id", "event", "data"}`, as `chat watch --json` prints frames. */
+export function formatFrameJson(e: { id: string | null; event: string; data: unknown }): string {
+  return JSON.stringify({ id: e.id, event: e.event, data: e.data });
+}
+
+/** `label: first line`, then the other lines indented by two spaces. */
+function block(label: string, text: string): string[] {
+  const [first = '', ...rest] = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+  return [`${label}: ${first}`.trimEnd(), ...rest.map((l) => `  ${l}`.trimEnd())];
+}
