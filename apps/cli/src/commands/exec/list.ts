@@ -12,6 +12,7 @@ export interface ListOptions {
   workspace?: string | undefined;
   risk?: Risk[] | undefined;
   source?: ExecutionSource[] | undefined;
+  chat?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
   limit?: number | undefined;
@@ -39,6 +40,7 @@ export function command(make: MakeDeps): Command {
       `only these sources, comma-separated: ${ExecutionSource.options.join(', ')}`,
       enumList(ExecutionSource.options),
     )
+    .option('--chat <id>', "only this chat's tool calls (chat_…)")
     .option(
       '--since <time>',
       'created from this time on: RFC 3339, a date, or a duration back (2h, 7d)',

@@ -24,7 +24,7 @@ const defaults = {
   description: '',
   system_prompt: '',
   allowed_tools: [],
-  approval_policy: 'standard',
+  approval_policy: 'standard' as const,
   applicable_workspace_types: [],
   tags: [],
   metadata: {},
@@ -63,8 +63,8 @@ describe('readTemplateDir', () => {
     });
     const read = await readTemplateDir(dir, { resolveWorkspace });
     expect(read.map((r) => [r.file, r.error])).toEqual([
-      ['1-broken.json', expect.stringMatching(/^1-broken\.json is not valid JSON: /)],
-      ['2-list.json', expect.stringMatching(/^2-list\.json must hold an object/)],
+      ['1-broken.json', expect.stringMatching(/^the file is not valid JSON: /)],
+      ['2-list.json', expect.stringMatching(/^the file must hold an object/)],
       ['3-fields.json', expect.stringMatching(/^allowed_tools\.0: .*; approval_policy: /)],
       ['4-noname.json', expect.stringMatching(/^name: /)],
       ['5-dup.json', 'the project template "dup" is also defined by 6-dup.json'],

@@ -39,7 +39,7 @@ export async function readTemplateDir(dir: string, target: DirTarget): Promise<D
   const read: DirTemplate[] = [];
   for (const file of templateFiles(dir)) {
     try {
-      read.push({ file, body: await checkFile(join(dir, file), file, target), error: null });
+      read.push({ file, body: await checkFile(join(dir, file), target), error: null });
     } catch (err) {
       read.push({ file, body: null, error: (err as Error).message });
     }
@@ -54,8 +54,8 @@ export async function readTemplateDir(dir: string, target: DirTarget): Promise<D
   });
 }
 
-async function checkFile(path: string, file: string, target: DirTarget): Promise<CreateTemplateRequest> {
-  const raw = await readTemplateFile(path, () => Promise.reject(new Error('no stdin here')), file);
+async function checkFile(path: string, target: DirTarget): Promise<CreateTemplateRequest> {
+  const raw = await readTemplateFile(path, () => Promise.reject(new Error('no stdin here')), 'the file');
   // What `show -o json` prints has `workspace_id: null` outside the workspace scope.
   if (raw.workspace_id === null) delete raw.workspace_id;
   if (target.workspaceId !== undefined) {
