@@ -238,8 +238,11 @@ describe(
       const [call, result] = [lines(r)[0]!, lines(r).slice(1).join('\n')];
       expect(call).toMatch(/^operator usr_\w+: calls system_info \{\} \(call \w+, execution (exe_\w+)\)$/);
       const executionId = /execution (exe_\w+)/.exec(call)![1]!;
-      expect(result).toMatch(new RegExp(`^result of system_info \\(call \\w+, ${executionId}\\): `));
-      expect(result).toContain('hostname');
+      expect(result).toMatch(
+        new RegExp(
+          `^result of system_info \\(call \\w+, ${executionId}\\): completed, exit 0\n  \\{\n    "hostname": `,
+        ),
+      );
       expect(r.stderr).toContain(`Execution ${executionId} completed`);
 
       const executions = rows(ok(await cli(['exec', 'list', '--chat', pinnedChat])));
@@ -302,7 +305,9 @@ describe(
         async () => {
           const shown = ok(await cli(['chat', 'show', pinnedChat]));
           expect(fields(shown).TURN).toBe('idle');
-          expect(transcript(shown).at(-1)).toMatch(/^result of file_delete \(call \w+, exe_\w+\): /);
+          expect(transcript(shown)).toContainEqual(
+            expect.stringMatching(/^result of file_delete \(call \w+, exe_\w+\): completed, exit 0$/),
+          );
         },
         { timeout: 30_000, interval: 500 },
       );

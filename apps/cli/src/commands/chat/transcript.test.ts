@@ -59,9 +59,33 @@ describe('Transcript', () => {
       tool_call_id: 'call_1',
       execution_id: 'exe_1',
     };
+    // Content that is not the server's result JSON is shown as it is.
     expect(t.message(result)).toEqual([
       'result of disk_usage (call call_1, exe_1): {"total": 3}',
       '  second line',
+    ]);
+    const completed = JSON.stringify({
+      execution_id: 'exe_1',
+      status: 'completed',
+      exit_code: 0,
+      stdout: '{\n  "total": 3\n}\n',
+      stderr: 'slow disk\n',
+      error: null,
+    });
+    expect(t.message({ ...result, content: completed })).toEqual([
+      'result of disk_usage (call call_1, exe_1): completed, exit 0',
+      '  {',
+      '    "total": 3',
+      '  }',
+      '  stderr:',
+      '    slow disk',
+    ]);
+    const refused = JSON.stringify({
+      status: 'refused',
+      error: { code: 'exec_tool_not_found', message: 'no agent' },
+    });
+    expect(t.message({ ...result, content: refused, execution_id: null })).toEqual([
+      'result of disk_usage (call call_1): refused: no agent (exec_tool_not_found)',
     ]);
     const operator: ChatMessage = {
       ...calls,

@@ -34,7 +34,7 @@ export class Transcript {
         const refs = [m.tool_call_id ? `call ${m.tool_call_id}` : null, m.execution_id]
           .filter(Boolean)
           .join(', ');
-        return block(`result of ${name}${refs ? ` (${refs})` : ''}`, m.content ?? '');
+        return toolResult(`result of ${name}${refs ? ` (${refs})` : ''}`, m.content ?? '');
       }
       case 'error':
         return block('error', m.content ?? '');
@@ -82,6 +82,53 @@ export function answerCommand(
 /** One JSON object per line, `{"id", "event", "data"}`, as `chat watch --json` prints frames. */
 export function formatFrameJson(e: { id: string | null; event: string; data: unknown }): string {
   return JSON.stringify({ id: e.id, event: e.event, data: e.data });
+}
+
+/**
+ * A tool message: the server's JSON for the model (`{"status", "exit_code", "stdout", "stderr",
+ * "error"}`) read back as the status on the label's line and the output below it, stdout indented
+ * by two spaces and stderr after a `  stderr:` line; any other content as it is.
+ */
+function toolResult(label: string, content: string): string[] {
+  const r = parseResult(content);
+  if (!r) return block(label, content);
+  const exit = typeof r.exit_code === 'number' ? `, exit ${r.exit_code}` : '';
+  const error = r.error ? `: ${r.error.message} (${r.error.code})` : '';
+  const lines = [`${label}: ${r.status}${exit}${error}`];
+  const indent = (text: string, by: string) =>
+    text
+      .replace(/\r\n?/g, '\n')
+      .replace(/\n+$/, '')
+      .split('\n')
+      .map((l) => `${by}${l}`.trimEnd());
+  if (r.stdout) lines.push(...indent(r.stdout, '  '));
+  if (r.stderr) lines.push('  stderr:', ...indent(r.stderr, '    '));
+  return lines;
+}
+
+interface ToolResult {
+  status: string;
+  exit_code?: number | null;
+  stdout?: string;
+  stderr?: string;
+  error?: { code: string; message: string } | null;
+}
+
+function parseResult(content: string): ToolResult | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as ToolResult).status !== 'string')
+    return null;
+  const r = value as ToolResult;
+  const text = (v: unknown) => v === undefined || typeof v === 'string';
+  const error = r.error;
+  if (!text(r.stdout) || !text(r.stderr)) return null;
+  if (error != null && (typeof error.code !== 'string' || typeof error.message !== 'string')) return null;
+  return r;
 }
 
 /** `label: first line`, then the other lines indented by two spaces. */
