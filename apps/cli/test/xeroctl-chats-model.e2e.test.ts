@@ -42,6 +42,7 @@ const fields = (r: CliResult) =>
   ) as Record<string, string>;
 const transcript = (r: CliResult) => r.stdout.split('\n\n').slice(1).join('\n\n').split('\n').filter(Boolean);
 
+// Two owners and a dozen CLI runs: more than the default hook timeout on a busy machine.
 beforeAll(async () => {
   model = await startScriptedModel();
   // The local agent runs the core bundle (system_info: read; file_delete: destructive).
@@ -95,7 +96,7 @@ beforeAll(async () => {
       '--wait',
     ]),
   );
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await server?.stop();
@@ -154,7 +155,9 @@ describe(
       expect(second!.body.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: call[1] });
     });
 
-    it('a tool call that needs an approval: chat send exits 8 with the approval; another owner answers; the turn completes', async () => {
+    let approvalId: string;
+
+    it('a tool call that needs an approval: chat send streams the question and exits 8', async () => {
       model.script(
         { tool_calls: [{ name: 'file_delete', arguments: { path: 'model/x.txt' } }] },
         { content: 'Deleted model/x.txt.' },
@@ -165,17 +168,19 @@ describe(
       expect(lines(r)[1]).toMatch(
         /^assistant: calls file_delete \{"path":"model\/x\.txt"\} \(call call_\w+, execution exe_\w+\)$/,
       );
-      const approvalId = /approval (apr_\w+): file_delete/.exec(r.stdout)?.[1];
-      expect(approvalId).toMatch(/^apr_\w+$/);
+      const found = /approval (apr_\w+): file_delete/.exec(r.stdout)![1]!;
       expect(r.stdout).toContain(
         'question: Run file_delete (risk destructive) with {"path":"model/x.txt"}? Approve or reject.\n',
       );
-      expect(r.stdout).toContain(`  approve: xeroctl chat answer ${chatId} ${approvalId} --approve\n`);
+      expect(r.stdout).toContain(`  approve: xeroctl chat answer ${chatId} ${found} --approve\n`);
       expect(r.stderr).toContain(
-        `error: chat ${chatId} waits for approval ${approvalId} (file_delete, destructive): "xeroctl chat answer ${chatId} ${approvalId} --approve"`,
+        `error: chat ${chatId} waits for approval ${found} (file_delete, destructive): "xeroctl chat answer ${chatId} ${found} --approve"`,
       );
       expect(model.requests).toHaveLength(3);
+      approvalId = found;
+    });
 
+    it('while it waits another message is refused; another owner answers, and the turn completes', async () => {
       const busy = await cli(['chat', 'send', chatId, 'hurry up']);
       expect(busy.code).toBe(1);
       expect(busy.stderr).toContain('code chat_turn_in_progress');
@@ -183,7 +188,7 @@ describe(
       expect(fields(shown).TURN).toBe('waiting_approval');
       expect(shown.stderr).toContain(`Waiting for approval ${approvalId}: file_delete`);
 
-      ok(await asBob(['chat', 'answer', chatId, approvalId!, '--approve']));
+      ok(await asBob(['chat', 'answer', chatId, approvalId, '--approve']));
       await vi.waitFor(
         async () => {
           const after = ok(await cli(['chat', 'show', chatId]));

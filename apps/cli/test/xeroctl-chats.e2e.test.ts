@@ -53,6 +53,7 @@ const TRIAGE = {
   allowed_tools: ['system_info', 'file_write', 'file_delete'],
 };
 
+// Two owners and a dozen CLI runs: more than the default hook timeout on a busy machine.
 beforeAll(async () => {
   // The server's local agent runs the core bundle: system_info is read, file_delete destructive.
   server = await startServer();
@@ -82,7 +83,7 @@ beforeAll(async () => {
     },
     { timeout: 30_000, interval: 250 },
   );
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await server?.stop();
@@ -201,7 +202,9 @@ describe(
       const queued = ok(await cli(['chat', 'send', notesChat, '--no-wait', 'third']));
       expect(lines(queued)).toEqual(['user: third']);
       expect(queued.stderr).toContain('Stored as message 3');
+    });
 
+    it('chat show and list read the messages back; bad input exits 2, an unknown chat 1', async () => {
       const shown = ok(await cli(['chat', 'show', notesChat]));
       expect(fields(shown)).toMatchObject({ MESSAGES: '3', TURN: 'idle' });
       expect(transcript(shown)).toEqual(['user: hello there', 'user: second message', 'user: third']);
@@ -256,7 +259,9 @@ describe(
       expect(shown.join('\n')).toContain(`result of system_info (call `);
     });
 
-    it('a tool call that needs an approval exits 8; another owner answers it and the result arrives', async () => {
+    let approvalId: string;
+
+    it('a tool call that needs an approval exits 8, printing the question and how to answer it', async () => {
       ok(
         await cli([
           'chat',
@@ -278,25 +283,26 @@ describe(
         '{"path": "chat/a.txt"}',
       ]);
       expect(waiting.code, waiting.stderr).toBe(8);
-      const approvalId = /waits for approval (apr_\w+) \(destructive\)/.exec(waiting.stderr)?.[1];
-      expect(approvalId).toMatch(/^apr_\w+$/);
-      expect(waiting.stderr).toContain(`"xeroctl chat answer ${pinnedChat} ${approvalId} --approve"`);
+      const found = /waits for approval (apr_\w+) \(destructive\)/.exec(waiting.stderr)![1]!;
+      expect(found).toMatch(/^apr_\w+$/);
+      expect(waiting.stderr).toContain(`"xeroctl chat answer ${pinnedChat} ${found} --approve"`);
       expect(waiting.stdout).toContain(`question: `);
-      expect(waiting.stdout).toContain(
-        `  approve: xeroctl chat answer ${pinnedChat} ${approvalId} --approve\n`,
-      );
+      expect(waiting.stdout).toContain(`  approve: xeroctl chat answer ${pinnedChat} ${found} --approve\n`);
+      approvalId = found;
+    });
 
+    it('another owner answers the question in the chat; the result arrives and the turn is idle', async () => {
       const pending = await cli(['chat', 'show', pinnedChat]);
       expect(pending.stderr).toContain(
         `Waiting for approval ${approvalId}: file_delete {"path":"chat/a.txt"} (destructive)`,
       );
 
-      const wrongChat = await asBob(['chat', 'answer', notesChat, approvalId!, '--approve']);
+      const wrongChat = await asBob(['chat', 'answer', notesChat, approvalId, '--approve']);
       expect(wrongChat.code).toBe(1);
       expect(wrongChat.stderr).toContain('code not_found');
-      expect((await asBob(['chat', 'answer', pinnedChat, approvalId!])).code).toBe(2);
+      expect((await asBob(['chat', 'answer', pinnedChat, approvalId])).code).toBe(2);
       const answered = ok(
-        await asBob(['chat', 'answer', pinnedChat, approvalId!, '--approve', '--note', 'checked']),
+        await asBob(['chat', 'answer', pinnedChat, approvalId, '--approve', '--note', 'checked']),
       );
       expect(fields(answered)).toMatchObject({ ID: approvalId, STATUS: 'approved', NOTE: 'checked' });
       expect(answered.stderr).toContain(`Follow the chat with "xeroctl chat watch ${pinnedChat}".`);
@@ -311,7 +317,7 @@ describe(
         },
         { timeout: 30_000, interval: 500 },
       );
-      const again = await asBob(['chat', 'answer', pinnedChat, approvalId!, '--reject', '--reason', 'late']);
+      const again = await asBob(['chat', 'answer', pinnedChat, approvalId, '--reject', '--reason', 'late']);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('code approval_already_decided');
     });
