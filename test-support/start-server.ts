@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { SERVER_JS } from './test-bins';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -43,7 +44,8 @@ async function withAdminClient<T>(url: string, fn: (c: pg.Client) => Promise<T>)
 }
 
 /**
- * Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port with a
+ * Starts the real server (apps/server/src/main.ts, built once per run by the global setup: see
+ * test-bins.ts) on a free port with a
  * database of its own: a temp PGlite directory, or a fresh database on the PostgreSQL server of
  * `pgUrl` (default: `DATABASE_URL`), dropped by stop(). Resolves once `GET /readyz` answers 200.
  * `env` adds or overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no
@@ -88,7 +90,7 @@ export async function startServer(
     databaseUrl = env.DATABASE_URL = u.toString();
   }
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, [SERVER_JS], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
