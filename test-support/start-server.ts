@@ -45,7 +45,7 @@ async function withAdminClient<T>(url: string, fn: (c: pg.Client) => Promise<T>)
 }
 
 /**
- * Starts the real server (apps/server/src/main.ts, bundled once per run by the global setup: see
+ * Starts the real server (apps/server/src/main.ts, built once per run by the global setup: see
  * test-bins.ts) on a free port with a database of its own: a temp PGlite directory (a copy of the
  * migrated template, see pglite-template.ts), or a fresh database on the PostgreSQL server of
  * `pgUrl` (default: `DATABASE_URL`), dropped by stop(). The temp directory also holds the local
