@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { copyPgliteTemplate } from './pglite-template';
+import { SERVER_JS } from './test-bins';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -43,9 +45,12 @@ async function withAdminClient<T>(url: string, fn: (c: pg.Client) => Promise<T>)
 }
 
 /**
- * Starts the real server (`node --import tsx apps/server/src/main.ts`) on a free port with a
- * database of its own: a temp PGlite directory, or a fresh database on the PostgreSQL server of
- * `pgUrl` (default: `DATABASE_URL`), dropped by stop(). Resolves once `GET /readyz` answers 200.
+ * Starts the real server (apps/server/src/main.ts, built once per run by the global setup: see
+ * test-bins.ts) on a free port with a database of its own: a temp PGlite directory (a copy of the
+ * migrated template, see pglite-template.ts), or a fresh database on the PostgreSQL server of
+ * `pgUrl` (default: `DATABASE_URL`), dropped by stop(). The temp directory also holds the local
+ * agent's state and files (the server puts them beside its data directory). Resolves once
+ * `GET /readyz` answers 200.
  * `env` adds or overrides server settings (e.g. `XEM_LOCAL_AGENT: 'false'` for a fleet with no
  * agent). `replicaOf` starts another replica on the database (and admin) of a running PostgreSQL
  * server.
@@ -59,7 +64,8 @@ export async function startServer(
     throw new Error('replicas share a PostgreSQL database; PGlite has none');
   const adminEmail = primary?.adminEmail ?? 'admin@example.test';
   const adminPassword = primary?.adminPassword ?? `admin-${randomBytes(8).toString('hex')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'xem-e2e-'));
+  const tempRoot = mkdtempSync(join(tmpdir(), 'xem-e2e-'));
+  const dataDir = join(tempRoot, 'data');
   const pgUrl = opts.pgUrl ?? process.env.DATABASE_URL;
   const dbName = `xem_e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 
@@ -86,9 +92,11 @@ export async function startServer(
     const u = new URL(pgUrl);
     u.pathname = `/${dbName}`;
     databaseUrl = env.DATABASE_URL = u.toString();
+  } else {
+    await copyPgliteTemplate(dataDir);
   }
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, [SERVER_JS], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,7 +108,7 @@ export async function startServer(
 
   const cleanup = async () => {
     await stopChild(child, exited);
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(tempRoot, { recursive: true, force: true });
     // A replica leaves the shared database to the server that created it.
     if (pgUrl && !primary)
       await withAdminClient(pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { AGENT_JS } from '../../../test-support/test-bins';
 
-const BIN = resolve(fileURLToPath(new URL('../bin/xem-agent.mjs', import.meta.url)));
+/** apps/agent/src/main.ts as the run's global setup bundled it (plain node, no tsx loader). */
+const BIN = AGENT_JS;
 
 export interface AgentProcess {
   child: ChildProcess;

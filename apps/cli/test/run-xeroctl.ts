@@ -1,12 +1,21 @@
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test-support/start-server';
+import { XEROCTL_JS } from '../../../test-support/test-bins';
 
-const BIN = join(REPO_ROOT, 'apps/cli/bin/xeroctl.mjs');
+/** The bin file `npm install` links: apps/cli/src/main.ts through tsx's loader. */
+export const XEROCTL_BIN = join(REPO_ROOT, 'apps/cli/bin/xeroctl.mjs');
 
 /**
- * Each run starts node + tsx (about a second, several on a loaded machine), and an e2e test
- * runs a dozen of them, so it gets more than vitest's default 30 s.
+ * What the e2e tests run by default: apps/cli/src/main.ts as the run's global setup built it
+ * into one file (plain node, no tsx loader at each start). xeroctl-bin.e2e.test.ts runs the bin
+ * file itself.
+ */
+const BIN = XEROCTL_JS;
+
+/**
+ * Each run starts a node process (a fraction of a second, a few on a loaded machine), and an e2e
+ * test runs a dozen of them, so it gets more than vitest's default 30 s.
  */
 export const CLI_TEST_TIMEOUT_MS = 120_000;
 
@@ -19,17 +28,18 @@ export interface CliResult {
 /**
  * Runs the real `xeroctl` binary as a child process with its own HOME, so it reads and writes
  * only its own config file. stdout and stderr are pipes, so output is in its piped form.
+ * `bin` runs another entry file (XEROCTL_BIN) instead of the test build.
  */
 export function runXeroctl(
   home: string,
   args: string[],
-  opts: { stdin?: string; env?: Record<string, string> } = {},
+  opts: { stdin?: string; env?: Record<string, string>; bin?: string } = {},
 ) {
   const env = cliEnv(home, opts.env);
   return new Promise<CliResult>((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [BIN, ...args],
+      [opts.bin ?? BIN, ...args],
       { cwd: REPO_ROOT, env, timeout: 30_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;

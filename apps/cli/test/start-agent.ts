@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test-support/start-server';
+import { AGENT_JS } from '../../../test-support/test-bins';
 
 export interface StartedAgent {
   output(): string;
@@ -10,9 +11,9 @@ export interface StartedAgent {
 }
 
 /**
- * Starts the real `xem-agent` (apps/agent/bin/xem-agent.mjs) with the repository's bundles, a
- * state directory of its own and a short lease interval, enrolling with `joinKey`. The caller
- * waits for it to show up online through the API.
+ * Starts the real `xem-agent` (apps/agent/src/main.ts, bundled by the run's global setup) with
+ * the repository's bundles, a state directory of its own and a short lease interval, enrolling
+ * with `joinKey`. The caller waits for it to show up online through the API.
  */
 export function startAgent(opts: { routerUrl: string; joinKey: string; name: string }): StartedAgent {
   const state = mkdtempSync(join(tmpdir(), 'xem-cli-agent-'));
@@ -29,7 +30,7 @@ export function startAgent(opts: { routerUrl: string; joinKey: string; name: str
     XEM_SHUTDOWN_GRACE_SECONDS: '1',
     XEM_LOG_LEVEL: 'warn',
   });
-  const child = spawn(process.execPath, ['apps/agent/bin/xem-agent.mjs'], {
+  const child = spawn(process.execPath, [AGENT_JS], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, type StartedServer } from '../../../test-support/start-server';
+import { AGENT_JS } from '../../../test-support/test-bins';
 
 /** A small HTTP client for the real server as one API key. */
 export function apiAs(server: StartedServer, key: string) {
@@ -98,7 +99,7 @@ export function startRealAgent(server: StartedServer, joinKey: string, name: str
   mkdirSync(fileRoot, { recursive: true });
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('XEM_')) env[k] = v;
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'apps/agent/bin/xem-agent.mjs')], {
+  const child: ChildProcess = spawn(process.execPath, [AGENT_JS], {
     env: {
       ...env,
       XEM_ROUTER_URL: server.baseUrl,

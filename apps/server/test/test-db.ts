@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { Db } from '../src/db/client';
 import { pgListener, pgliteListener } from '../src/db/listen';
 import { loadMigrations, migrate } from '../src/db/migrate';
@@ -14,8 +15,9 @@ const CACHE_DIR = join(process.cwd(), 'node_modules', '.cache', 'xem-test');
 
 /**
  * A fresh, migrated database for one test file. With DATABASE_URL it is a new database on that
- * server (dropped by close()); otherwise an in-memory PGlite loaded from a migrated template,
- * which is built once per migration set and cached on disk.
+ * server (dropped by close()), a copy of the run's migrated template database when the global
+ * setup made one; otherwise an in-memory PGlite loaded from a migrated template, which is built
+ * once per migration set and cached on disk.
  */
 export async function createTestDb(): Promise<Db> {
   const url = process.env.DATABASE_URL;
@@ -26,7 +28,8 @@ async function createPgTestDb(url: string): Promise<Db> {
   const name = `xem_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const template = inject('pgTemplateDb');
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const u = new URL(url);
   u.pathname = `/${name}`;
