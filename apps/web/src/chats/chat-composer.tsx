@@ -31,7 +31,7 @@ export function ChatComposer({ chat }: { chat: Chat }) {
     if (!blocked && content && !send.isPending) send.mutate(content);
   };
   return (
-    <form className="card chat-composer" aria-label="Message" onSubmit={submit}>
+    <form className="card chat-composer" aria-label="Composer" onSubmit={submit}>
       <label htmlFor={`${id}-text`}>{chat.model ? 'Message' : 'Message (recorded; no model answers)'}</label>
       <textarea
         id={`${id}-text`}

@@ -19,7 +19,7 @@ const TURN_TEXT: Record<Chat['turn_status'], string> = {
 /** What the chat is: its template (pinned version), approval policy, model, turn and tools. */
 export function ChatHeader({ chat: c }: { chat: Chat }) {
   return (
-    <dl className="kv card chat-facts" aria-label="Chat">
+    <dl className="kv card chat-facts" data-testid="chat-facts">
       <dt>Template</dt>
       <dd>
         {c.template ? (

@@ -18,7 +18,7 @@ export function WorkspaceChats({
 }) {
   const q = useWorkspaceChats(w.id);
   return (
-    <div className="card stack" aria-label="Chats">
+    <section className="card stack" aria-label="Chats">
       <div className="row between">
         <h3>Chats</h3>
         <button className="btn primary" type="button" onClick={() => setDialogOpen(true)}>
@@ -81,6 +81,6 @@ export function WorkspaceChats({
         </div>
       )}
       {dialogOpen && <NewChatDialog workspace={w} onClose={() => setDialogOpen(false)} />}
-    </div>
+    </section>
   );
 }
