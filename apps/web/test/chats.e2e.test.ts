@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openDashboard, type Dashboard } from '../../../test-support/browser';
 import { startServer, type StartedServer } from '../../../test-support/start-server';
 import { clientAs, defaultWorkspaceId, waitForStatus, waitForTool } from './approval-e2e-fixtures';
-import { startScriptedModel, type ModelRequest, type ScriptedModel } from './scripted-model';
+import { startScriptedModel, type ScriptedModel } from '../../../test-support/scripted-model';
 
 /** The stored transcript, read with an `inference` key through the public API (not the page). */
 async function storedMessages(server: StartedServer, chatId: string): Promise<ChatMessage[]> {
@@ -93,7 +93,7 @@ describe('Chat page without a model (headless Chromium, real server and local ag
     const form = d.page.getByRole('form', { name: 'Run a tool' });
     const run = form.getByRole('button', { name: 'Run' });
     expect(await run.isDisabled()).toBe(true);
-    await form.getByLabel('Tool', { exact: true }).selectOption('echo');
+    await form.getByRole('combobox').selectOption('echo');
     const args = form.getByLabel('Arguments (JSON object)');
     await args.fill('{"note": "not json"');
     await form.getByText(/^Not JSON/).waitFor();
@@ -106,7 +106,12 @@ describe('Chat page without a model (headless Chromium, real server and local ag
     expect(await call.textContent()).toContain('"from": "the chat page"');
     const result = d.page.locator('.chat-msg[data-role="tool"]');
     await result.waitFor();
-    await expect.poll(() => result.locator('pre').textContent()).toContain('"from":"the chat page"');
+    await expect
+      .poll(
+        async () => JSON.parse((await result.getByTestId('tool-stdout').textContent()) ?? 'null') as unknown,
+      )
+      .toEqual({ from: 'the chat page', n: 7 });
+    expect(await result.locator('.badge').first().textContent()).toBe('completed');
     const exec = call.locator('.exec-link');
     const executionId = (await exec.getAttribute('data-execution-id'))!;
     expect(executionId).toMatch(/^exe_/);
@@ -115,6 +120,7 @@ describe('Chat page without a model (headless Chromium, real server and local ag
     const e = await admin.getExecution(executionId);
     expect([e.source, e.chat_id, e.tool]).toEqual(['chat', chatId, 'echo']);
     await expect.poll(() => d.page.getByTestId('chat-turn').getAttribute('data-turn')).toBe('idle');
+    await d.page.evaluate('window.scrollTo(0, 0)');
     await d.shot('chat-tool-run');
 
     // The execution opens in its modal over the chat, with the call's arguments.
@@ -145,17 +151,8 @@ describe('Chat page with a model (scripted OpenAI-compatible server on 127.0.0.1
   let d: Dashboard;
   let chatId: string;
 
-  /** Asks to delete the scratch file until a tool result is in, then reports it. */
-  const script = (messages: ModelRequest['body']['messages']) => {
-    const last = messages.at(-1)!;
-    if (last.role === 'tool') return { text: `Done: the tool answered ${last.content ?? ''}`.trim() };
-    const asked = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    if (/purge/i.test(asked)) return { tool: 'directory_purge', args: { path: 'scratch' } };
-    return { tool: 'file_delete', args: { path: 'scratch/old.log' } };
-  };
-
   beforeAll(async () => {
-    model = await startScriptedModel(script);
+    model = await startScriptedModel();
     [server, browser] = await Promise.all([
       startServer({
         env: { XEM_MODEL_URL: model.url, XEM_MODEL: 'scripted-model', XEM_MODEL_API_KEY: 'scripted-key' },
@@ -189,14 +186,20 @@ describe('Chat page with a model (scripted OpenAI-compatible server on 127.0.0.1
     // With a model there is no operator tool form.
     expect(await d.page.getByRole('form', { name: 'Run a tool' }).count()).toBe(0);
 
+    model.script(
+      { tool_calls: [{ name: 'file_delete', arguments: { path: 'scratch/old.log' } }] },
+      { content: 'Deleted scratch/old.log, as approved.' },
+    );
     await d.page.getByLabel(/^Message/).fill('Please delete scratch/old.log.');
     await d.page.getByRole('button', { name: 'Send' }).click();
 
     const card = d.page.locator('.chat-question');
     await card.waitFor();
     const text = (await card.textContent())!;
-    for (const shown of ['file_delete', 'destructive', '"path": "scratch/old.log"', 'project owners'])
+    for (const shown of ['file_delete', 'destructive', 'admin@example.test via chat', 'project owners'])
       expect(text).toContain(shown);
+    const call = d.page.locator('.chat-call[data-tool="file_delete"]');
+    expect(await call.locator('pre.args').textContent()).toContain('"path": "scratch/old.log"');
     expect(await card.locator('.deadline time').textContent()).toMatch(/left$/);
     await expect
       .poll(() => d.page.getByTestId('chat-turn').getAttribute('data-turn'))
@@ -204,33 +207,37 @@ describe('Chat page with a model (scripted OpenAI-compatible server on 127.0.0.1
     expect(await d.page.getByTestId('composer-blocked').textContent()).toMatch(/waits for an approval/);
     expect(await d.page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
     await card.getByLabel('Note (with approve)').fill('old log, fine to delete');
+    await d.page.evaluate('window.scrollTo(0, 0)');
     await d.shot('chat-question');
 
     await card.getByRole('button', { name: 'Approve' }).click();
     await card.waitFor({ state: 'detached' });
     const answer = d.page
       .locator('.chat-msg[data-role="assistant"]')
-      .filter({ hasText: 'Done: the tool answered' });
+      .filter({ hasText: 'Deleted scratch/old.log, as approved.' });
     await answer.waitFor();
     await expect.poll(() => d.page.getByTestId('chat-turn').getAttribute('data-turn')).toBe('idle');
-    const exec = d.page.locator('.chat-call[data-tool="file_delete"] .exec-link');
+    const exec = call.locator('.exec-link');
     await expect.poll(() => exec.getAttribute('data-status')).toBe('completed');
+    await d.page.evaluate('window.scrollTo(0, 0)');
     await d.shot('chat');
 
     // The model was called with the key, the model name and the chat's tools; its second call
     // carried the tool's result.
-    expect(model.requests.length).toBeGreaterThanOrEqual(2);
-    const [first, ...rest] = model.requests;
+    expect(model.requests).toHaveLength(2);
+    const [first, second] = model.requests;
     expect(first!.authorization).toBe('Bearer scripted-key');
     expect(first!.body.model).toBe('scripted-model');
     expect(first!.body.tools?.map((t) => t.function.name)).toContain('file_delete');
-    expect(rest.at(-1)!.body.messages.some((m) => m.role === 'tool')).toBe(true);
+    const result = second!.body.messages.find((m) => m.role === 'tool');
+    expect(JSON.parse(result!.content!)).toMatchObject({ status: 'completed', exit_code: 0 });
     const stored = await storedMessages(server, chatId);
     expect(stored.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(d.errors).toEqual([]);
   });
 
   it('an irreversible call the requester asked for: the card says why they cannot answer', async () => {
+    model.script({ tool_calls: [{ name: 'directory_purge', arguments: { path: 'scratch' } }] });
     await d.page.getByLabel(/^Message/).fill('Now purge the scratch directory.');
     await d.page.getByRole('button', { name: 'Send' }).click();
     const card = d.page.locator('.chat-question');

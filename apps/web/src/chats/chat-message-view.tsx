@@ -3,6 +3,7 @@ import { UserName } from '../templates/user-name';
 import { TimeAgo } from '../ui/time-ago';
 import { ExecutionLink } from './execution-link';
 import { ToolCallView } from './tool-call-view';
+import { ToolResultView } from './tool-result-view';
 
 /** Who wrote a message, in words. */
 function Who({ message: m, chat }: { message: ChatMessage; chat: Chat }) {
@@ -53,7 +54,12 @@ export function ChatMessageView({
         </strong>
         {m.role === 'tool' && callName && <span className="mono">{callName}</span>}
         {m.role === 'tool' && m.execution_id && (
-          <ExecutionLink id={m.execution_id} execution={execution} onOpen={onOpenExecution} />
+          <ExecutionLink
+            id={m.execution_id}
+            execution={execution}
+            onOpen={onOpenExecution}
+            showStatus={false}
+          />
         )}
         <span className="muted chat-msg-time">
           <TimeAgo at={m.created_at} /> · #{m.seq}
@@ -62,9 +68,7 @@ export function ChatMessageView({
       {m.content !== null &&
         m.content !== '' &&
         (m.role === 'tool' ? (
-          <pre className="chat-tool-output" aria-label={`Result${callName ? ` of ${callName}` : ''}`}>
-            {m.content}
-          </pre>
+          <ToolResultView content={m.content} label={`Result${callName ? ` of ${callName}` : ''}`} />
         ) : (
           <div className="chat-text" role={m.role === 'error' ? 'alert' : undefined}>
             {m.content}

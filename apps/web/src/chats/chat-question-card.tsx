@@ -10,7 +10,16 @@ import { ChatAnswerForm } from './chat-answer-form';
  * its risk, who may decide and the ticking deadline, and the answer form. The approval is read
  * as ['approval', id] (with `viewer`), refreshed by every ox.approval.* event of it.
  */
-export function ChatQuestionCard({ chat, approvalId }: { chat: Chat; approvalId: string }) {
+export function ChatQuestionCard({
+  chat,
+  approvalId,
+  showArgs = false,
+}: {
+  chat: Chat;
+  approvalId: string;
+  /** Under its tool call the arguments are already on screen; alone, the card shows them. */
+  showArgs?: boolean;
+}) {
   const q = useApprovalDetail(approvalId);
   const emails = useMemberEmails();
   if (q.isPending) return <Loading what="Loading the question" />;
@@ -34,10 +43,14 @@ export function ChatQuestionCard({ chat, approvalId }: { chat: Chat; approvalId:
           This {a.risk} tool call waits for an approval before it reaches an agent.
         </span>
       </div>
-      <div className="approval-body">
+      {showArgs ? (
+        <div className="approval-body">
+          <ApprovalFacts approval={a} emails={emails} />
+          <ArgsBlock args={a.args} />
+        </div>
+      ) : (
         <ApprovalFacts approval={a} emails={emails} />
-        <ArgsBlock args={a.args} />
-      </div>
+      )}
       <ChatAnswerForm chatId={chat.id} approval={a} />
     </article>
   );

@@ -71,7 +71,7 @@ export function ChatTranscript({
         </ol>
       )}
       {orphans.map((e) => (
-        <ChatQuestionCard key={e.approval_id} chat={chat} approvalId={e.approval_id!} />
+        <ChatQuestionCard key={e.approval_id} chat={chat} approvalId={e.approval_id!} showArgs />
       ))}
       <div ref={end} />
     </div>

@@ -6,10 +6,13 @@ export function ExecutionLink({
   id,
   execution,
   onOpen,
+  showStatus = true,
 }: {
   id: string;
   execution: Execution | undefined;
   onOpen: (id: string) => void;
+  /** Off where the status is shown otherwise (a tool result carries its own). */
+  showStatus?: boolean;
 }) {
   return (
     <span className="row exec-link" data-execution-id={id} data-status={execution?.status}>
@@ -25,7 +28,7 @@ export function ExecutionLink({
       >
         {id}
       </a>
-      {execution && <StatusBadge value={execution.status} />}
+      {showStatus && execution && <StatusBadge value={execution.status} />}
     </span>
   );
 }
