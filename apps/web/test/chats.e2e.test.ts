@@ -140,6 +140,42 @@ describe('Chat page without a model (headless Chromium, real server and local ag
     ).toEqual(['user', 'assistant', 'tool']);
     expect(d.errors).toEqual([]);
   });
+
+  it('starts chats from a template (workspace page and template page), pinned to its version', async () => {
+    const tpl = await admin.templates.create({
+      name: 'echo only e2e',
+      system_prompt: 'Echo what you are asked to.',
+      allowed_tools: ['echo'],
+      approval_policy: 'elevated',
+    });
+    await d.page.goto(`/ops/workspaces/${wsId}`);
+    await d.page.getByRole('region', { name: 'Chats' }).getByRole('button', { name: 'New chat' }).click();
+    const dialog = d.page.getByRole('dialog');
+    await dialog.getByRole('combobox').selectOption(tpl.id);
+    await dialog.getByText(/Pinned to version 1: 1 allowed tool \(echo\), policy elevated/).waitFor();
+    await dialog.getByRole('button', { name: 'Create chat' }).click();
+    await d.page.waitForURL(/\/chats\/[^/?]+$/);
+    const fromWorkspace = new URL(d.page.url()).pathname.split('/').at(-1)!;
+    const facts = d.page.getByTestId('chat-facts');
+    await expect.poll(() => facts.textContent()).toMatch(/echo only e2e v1 pinned/);
+    expect(await facts.textContent()).toMatch(/elevated · write tools also wait for an approval/);
+    const options = d.page.getByRole('form', { name: 'Run a tool' }).getByRole('combobox').locator('option');
+    await expect.poll(() => options.allTextContents()).toEqual(['Choose a tool…', 'echo (read)']);
+
+    // A new version of the template does not change the chat pinned to version 1.
+    await admin.templates.update(tpl.id, { allowed_tools: ['echo', 'sleep'] });
+    await d.page.goto(`/ops/templates/${tpl.id}`);
+    const apply = d.page.getByRole('form', { name: 'Apply to workspace' });
+    await apply.getByText('A new chat pinned to version 2').waitFor();
+    await apply.getByLabel('Title').fill('from the template page');
+    await apply.getByRole('button', { name: 'Start chat' }).click();
+    await d.page.getByRole('heading', { name: 'from the template page' }).waitFor();
+    await expect.poll(() => facts.textContent()).toMatch(/echo only e2e v2 pinned/);
+    await d.page.goto(`/ops/workspaces/${wsId}/chats/${fromWorkspace}`);
+    await expect.poll(() => facts.textContent()).toMatch(/echo only e2e v1 pinned/);
+    expect(await options.allTextContents()).toEqual(['Choose a tool…', 'echo (read)']);
+    expect(d.errors).toEqual([]);
+  });
 });
 
 describe('Chat page with a model (scripted OpenAI-compatible server on 127.0.0.1)', () => {
