@@ -173,7 +173,7 @@ describe('Chat page without a model (headless Chromium, real server and local ag
     await expect.poll(() => facts.textContent()).toMatch(/echo only e2e v2 pinned/);
     await d.page.goto(`/ops/workspaces/${wsId}/chats/${fromWorkspace}`);
     await expect.poll(() => facts.textContent()).toMatch(/echo only e2e v1 pinned/);
-    expect(await options.allTextContents()).toEqual(['Choose a tool…', 'echo (read)']);
+    await expect.poll(() => options.allTextContents()).toEqual(['Choose a tool…', 'echo (read)']);
     expect(d.errors).toEqual([]);
   });
 });
@@ -283,6 +283,8 @@ describe('Chat page with a model (scripted OpenAI-compatible server on 127.0.0.1
     await note.waitFor();
     expect(await note.textContent()).toMatch(/You cannot answer this question\..+/);
     expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await d.page.evaluate('window.scrollTo(0, 0)');
+    await d.shot('chat-cannot-answer');
     expect(d.errors).toEqual([]);
   });
 });

@@ -102,7 +102,7 @@ export function RunToolForm({ chat }: { chat: Chat }) {
                 {choices.map((c) => (
                   <option key={c.name} value={c.name}>
                     {c.name}
-                    {c.tool ? ` (${c.tool.risk})` : ' (no agent offers it now)'}
+                    {c.tool ? ` (${c.tool.risk})` : tools.data ? ' (no agent offers it now)' : ''}
                   </option>
                 ))}
               </select>
@@ -124,7 +124,7 @@ export function RunToolForm({ chat }: { chat: Chat }) {
                 </ul>
               </div>
             )}
-            {current && !current.tool && (
+            {current && !current.tool && tools.data && (
               <p className="notice">
                 No agent of this workspace offers {current.name} now; the server will say so.
               </p>
