@@ -3,7 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import type { Template, Workspace } from '@xem/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { errorText } from '../ui/states';
-import { chatsApi } from './chats-api';
+import { api } from '../ops-client';
 
 /** Workspaces a chat from this template can be started in (the server has the last word). */
 function usableIn(t: Template, workspaces: readonly Workspace[]): Workspace[] {
@@ -31,7 +31,7 @@ export function ApplyTemplateCard({
   const [title, setTitle] = useState('');
   const target = workspace || choices[0]?.id || '';
   const apply = useMutation({
-    mutationFn: () => chatsApi.applyTemplate(target, t.id, { title: title.trim() || undefined }),
+    mutationFn: () => api.templates.apply(target, t.id, { title: title.trim() || undefined }),
     onSuccess: (chat) => {
       qc.setQueryData(['chat', chat.id], chat);
       void qc.invalidateQueries({ queryKey: ['chats'] });

@@ -3,7 +3,7 @@ import { XemApiError } from '@xem/client';
 import type { ApprovalDetail } from '@xem/protocol';
 import { useId, useState } from 'react';
 import { errorText } from '../ui/states';
-import { chatsApi } from './chats-api';
+import { api } from '../ops-client';
 
 /** The server's refusal of an answer, with what it means here. */
 export function answerRefusalText(err: unknown, tool: string): string {
@@ -37,7 +37,7 @@ export function ChatAnswerForm({ chatId, approval: a }: { chatId: string; approv
   const irreversible = a.risk === 'irreversible';
   const answer = useMutation({
     mutationFn: (decision: 'approve' | 'reject') =>
-      chatsApi.answer(chatId, {
+      api.chats.answer(chatId, {
         approval_id: a.id,
         decision,
         ...(decision === 'approve' && note ? { note } : {}),

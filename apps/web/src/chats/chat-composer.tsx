@@ -3,7 +3,7 @@ import { MAX_CHAT_MESSAGE_CHARS, type Chat } from '@xem/protocol';
 import { useId, useState, type FormEvent } from 'react';
 import { errorText } from '../ui/states';
 import { appendChatMessage } from './chat-live';
-import { chatsApi } from './chats-api';
+import { api } from '../ops-client';
 import { turnBlockReason } from './turn-block-reason';
 
 /**
@@ -17,7 +17,7 @@ export function ChatComposer({ chat }: { chat: Chat }) {
   const id = useId();
   const [text, setText] = useState('');
   const send = useMutation({
-    mutationFn: (content: string) => chatsApi.send(chat.id, content),
+    mutationFn: (content: string) => api.chats.send(chat.id, content),
     onSuccess: (r) => {
       qc.setQueryData(['chat', chat.id], r.chat);
       appendChatMessage(qc, r.message);

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Chat, ChatMessage, Execution } from '@xem/protocol';
-import { chatsApi } from './chats-api';
+import { api } from '../ops-client';
 
 /*
  * Query keys (refreshed by live/live-events.ts, see chat-live.ts):
@@ -19,12 +19,12 @@ export function chatMessagesKey(chatId: string) {
 export function useWorkspaceChats(workspaceId: string) {
   return useQuery({
     queryKey: ['chats', { workspace: workspaceId }],
-    queryFn: () => chatsApi.list({ workspace: workspaceId, limit: 200 }),
+    queryFn: () => api.chats.list({ workspace: workspaceId, limit: 200 }),
   });
 }
 
 export function useChat(chatId: string) {
-  return useQuery<Chat>({ queryKey: ['chat', chatId], queryFn: () => chatsApi.get(chatId) });
+  return useQuery<Chat>({ queryKey: ['chat', chatId], queryFn: () => api.chats.get(chatId) });
 }
 
 /** Every message of the chat, page after page (the cursor is the last seq). */
@@ -35,7 +35,7 @@ export function useChatMessages(chatId: string) {
       const all: ChatMessage[] = [];
       let cursor: string | undefined;
       do {
-        const page = await chatsApi.messages(chatId, { limit: 500, cursor });
+        const page = await api.chats.messages(chatId, { limit: 500, cursor });
         all.push(...page.data);
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
@@ -49,7 +49,7 @@ export function useChatExecutions(chatId: string) {
   return useQuery<Map<string, Execution>>({
     queryKey: ['executions', { chat: chatId }],
     queryFn: async () => {
-      const page = await chatsApi.executions(chatId, { limit: 500 });
+      const page = await api.listExecutions({ chat: chatId, limit: 500 });
       return new Map(page.data.map((e) => [e.id, e]));
     },
   });

@@ -5,7 +5,6 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../ops-client';
 import { Modal } from '../ui/modal';
 import { errorText } from '../ui/states';
-import { chatsApi } from './chats-api';
 
 /**
  * "New chat" in a workspace: blank (every tool of the workspace, its approval policy), or from
@@ -34,8 +33,8 @@ export function NewChatDialog({ workspace: w, onClose }: { workspace: Workspace;
     const message = form.message.trim() || undefined;
     try {
       const chat: Chat = form.template
-        ? await chatsApi.applyTemplate(w.id, form.template, { title, message })
-        : await chatsApi.create({ workspace: w.id, title, message });
+        ? await api.templates.apply(w.id, form.template, { title, message })
+        : await api.chats.create({ workspace: w.id, title, message });
       qc.setQueryData(['chat', chat.id], chat);
       void qc.invalidateQueries({ queryKey: ['chats'] });
       void navigate({

@@ -7,7 +7,7 @@ import { StatusBadge } from '../ui/status-badge';
 import { errorText } from '../ui/states';
 import { argsSkeleton, paramsOf, parseArgs } from './args-skeleton';
 import { appendChatMessage } from './chat-live';
-import { chatsApi } from './chats-api';
+import { api } from '../ops-client';
 import { turnBlockReason } from './turn-block-reason';
 
 interface Choice {
@@ -48,8 +48,7 @@ export function RunToolForm({ chat }: { chat: Chat }) {
   const [picked, setPicked] = useState('');
   const [argsText, setArgsText] = useState('{}');
   const run = useMutation({
-    mutationFn: (v: { tool: string; args: Record<string, unknown> }) =>
-      chatsApi.runTool(chat.id, v.tool, v.args),
+    mutationFn: (v: { tool: string; args: Record<string, unknown> }) => api.chats.runTool(chat.id, v),
     onSuccess: (r) => {
       qc.setQueryData(['chat', chat.id], r.chat);
       appendChatMessage(qc, r.message);
