@@ -14,7 +14,7 @@ import { settingsRoute } from './pages/settings-page';
 import { agentWorkspacesRoute } from './agents/agent-workspaces-page';
 import { discoveryRoute } from './agents/discovery-page';
 import { workspaceRoute } from './workspaces/workspace-page';
-import { chatRoute } from './workspaces/chat-page';
+import { chatRoute } from './chats/chat-page';
 import { overviewRoute } from './pages/overview-page';
 import { passwordRoute } from './pages/password-page';
 import { appRoute } from './routes/app-route';

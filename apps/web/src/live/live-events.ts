@@ -1,6 +1,7 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { EventStream, StreamStatus } from '@xem/client';
 import type { SseEvent } from '@xem/protocol';
+import { applyChatEvent, chatKeys } from '../chats/chat-live';
 import { ops } from '../ops-client';
 
 /** An `ox.*` event with its JSON payload parsed. */
@@ -44,6 +45,8 @@ function keysFor(e: LiveEvent): QueryKey[] {
       return [['tools'], ['agents'], ['graph']];
     case 'template':
       return [['templates'], ...(id ? [['template', id]] : [])];
+    case 'chat':
+      return chatKeys(e.name, e.data);
     default:
       return [];
   }
@@ -96,6 +99,7 @@ export function startLive(qc: QueryClient): void {
     for await (const raw of stream) {
       const e = parse(raw);
       if (e.name === 'ox.connection.resync') void qc.invalidateQueries();
+      if (e.name.startsWith('ox.chat.')) applyChatEvent(qc, e.name, e.data);
       invalidateSoon(qc, keysFor(e));
       for (const l of listeners) l(e);
     }

@@ -1,4 +1,5 @@
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
+import { ApplyTemplateCard } from '../chats/apply-template-card';
 import { appRoute } from '../routes/app-route';
 import { compact, str } from '../routes/search-params';
 import { useSession } from '../session/use-session';
@@ -29,7 +30,10 @@ function versionOf(v: unknown): number | undefined {
 
 const DIALOGS = new Set<string>(['delete', 'promote-project', 'promote-platform']);
 
-/** /ops/templates/:id (?version=n shows an older version): the fields, the versions, the actions. */
+/**
+ * /ops/templates/:id (?version=n shows an older version): the fields, the versions, the
+ * actions, and "Apply to workspace" (a chat from the current version).
+ */
 function TemplateDetailPage() {
   const { templateId } = templateDetailRoute.useParams();
   const search = templateDetailRoute.useSearch();
@@ -142,9 +146,12 @@ function TemplateDetailPage() {
             <TemplateFieldsView v={oldQ.data} changes={changes} />
           )}
         </div>
-        <div className="card stack">
-          <h3>Versions</h3>
-          <TemplateVersions templateId={templateId} current={t.version} selected={shown} />
+        <div className="stack">
+          <ApplyTemplateCard template={t} workspaces={workspaces.data ?? []} />
+          <div className="card stack">
+            <h3>Versions</h3>
+            <TemplateVersions templateId={templateId} current={t.version} selected={shown} />
+          </div>
         </div>
       </div>
     </section>

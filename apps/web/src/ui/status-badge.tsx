@@ -25,6 +25,9 @@ const TONE: Record<string, string> = {
   cancelled: 'mute',
   invalidated: 'mute',
   closed: 'mute',
+  running: 'info',
+  waiting_approval: 'warn',
+  idle: 'mute',
 };
 
 export function toneOf(value: string): string {

@@ -1,5 +1,6 @@
-import { createRoute, Link } from '@tanstack/react-router';
+import { createRoute, Link, useNavigate } from '@tanstack/react-router';
 import { ToolList } from '../agents/tool-list';
+import { WorkspaceChats } from '../chats/workspace-chats';
 import { useAgents, useTools, useWorkspace } from '../fleet/fleet-queries';
 import '../fleet/fleet.css';
 import { appRoute } from '../routes/app-route';
@@ -12,10 +13,14 @@ import { WorkspaceExecutions } from './workspace-executions';
 import { WorkspacePause } from './workspace-pause';
 import { PolicyVersionsDialog, WorkspacePolicy } from './workspace-policy';
 
-/** One workspace: its agents (bind / unbind), tools, approval policy, recent executions, pause. */
+/**
+ * One workspace: its chats (`?dialog=new-chat` starts one), agents (bind / unbind), tools,
+ * approval policy, recent executions, pause.
+ */
 function WorkspacePage() {
   const { workspaceId } = workspaceRoute.useParams();
   const search = workspaceRoute.useSearch();
+  const navigate = useNavigate({ from: '/workspaces/$workspaceId' });
   const owner = isOwner(useSession());
   const ws = useWorkspace(workspaceId);
   const agents = useAgents();
@@ -40,6 +45,13 @@ function WorkspacePage() {
         {owner && <WorkspacePause workspace={w} />}
       </div>
       {w.description && <p>{w.description}</p>}
+      <WorkspaceChats
+        workspace={w}
+        dialogOpen={search.dialog === 'new-chat'}
+        setDialogOpen={(open) =>
+          void navigate({ search: (s) => compact({ ...s, dialog: open ? 'new-chat' : undefined }) })
+        }
+      />
       {agents.isError ? (
         <ErrorState error={agents.error} retry={() => void agents.refetch()} />
       ) : (
@@ -68,9 +80,13 @@ function WorkspacePage() {
 export const workspaceRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/workspaces/$workspaceId',
-  validateSearch: (s: Record<string, unknown>): { policy?: string; version?: number } => {
+  validateSearch: (s: Record<string, unknown>): { policy?: string; version?: number; dialog?: string } => {
     const version = Number(str(s.version));
-    return compact({ policy: str(s.policy), version: Number.isInteger(version) ? version : undefined });
+    return compact({
+      policy: str(s.policy),
+      version: Number.isInteger(version) ? version : undefined,
+      dialog: str(s.dialog),
+    });
   },
   component: WorkspacePage,
 });
