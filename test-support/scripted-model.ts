@@ -20,6 +20,8 @@ export interface ScriptedModel {
   requests: { body: ChatCompletionRequest; authorization: string | undefined }[];
   /** Queues replies; a request finding the queue empty gets HTTP 500. */
   script(...replies: ScriptedReply[]): void;
+  /** Drops replies left in the queue (a failed test must not script the next one's model). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     script: (...replies) => queue.push(...replies),
+    reset: () => void queue.splice(0),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

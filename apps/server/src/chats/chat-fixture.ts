@@ -70,9 +70,9 @@ export async function startChatFleet(env: Record<string, string>): Promise<ChatF
   };
 }
 
-/** Polls `read` until `done` holds (or fails the test after 20 s with the last value). */
+/** Polls `read` until `done` holds (or fails the test after 60 s with the last value: CI machines are busy). */
 export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const v = await read();
     if (done(v)) return v;
