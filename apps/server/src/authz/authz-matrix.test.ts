@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorEnvelope } from '@xem/protocol';
+import { httpOnce } from '../../test/http-once';
 import { createTestApp, login, registeredRoutes, type TestApp } from '../../test/test-app';
 import { AUTHZ_MATRIX, type Outcome } from './authz-matrix';
 import { PRINCIPALS, type Principal } from './authz-principals';
@@ -53,15 +54,9 @@ function outcomeOf(status: number, contentType: string, body: string): Outcome {
 
 /** SSE routes never end: ask over real HTTP and stop at the status line. */
 async function streamOutcome(req: RouteRequest): Promise<Outcome> {
-  const abort = new AbortController();
-  const res = await fetch(`${origin}${req.url}`, { headers: req.headers, signal: abort.signal });
-  const type = res.headers.get('content-type') ?? '';
-  if (res.status < 400) {
-    abort.abort();
-    expect(type).toMatch(/^text\/event-stream/);
-    return 'ok';
-  }
-  return outcomeOf(res.status, type, await res.text());
+  const a = await httpOnce(origin, req.method, req.url, req.headers);
+  if (a.status < 400) expect(a.contentType).toMatch(/^text\/event-stream/);
+  return outcomeOf(a.status, a.contentType, a.body);
 }
 
 function injected(res: LightMyRequestResponse): Outcome {
