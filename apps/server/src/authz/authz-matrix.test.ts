@@ -184,5 +184,5 @@ describe('authorization matrix', () => {
     process.stdout.write(
       `authz matrix: ${Object.keys(AUTHZ_MATRIX).length} routes × ${PRINCIPALS.length} principals, ${requests} requests\n`,
     );
-  }, 300_000);
+  }, 900_000);
 });
