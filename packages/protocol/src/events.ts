@@ -163,8 +163,18 @@ export interface SseEvent {
 }
 
 const Id = z.string().min(1).max(64);
+/** Event ids are PostgreSQL bigints: nothing above this is one. */
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+
 /** An event id as sent in `id:` and accepted back in Last-Event-ID (or `?last_event_id=`). */
-export const EventId = z.string().regex(/^\d{1,19}$/, 'must be an event id (digits)');
+export const EventId = z
+  .string()
+  .regex(/^\d{1,19}$/, 'must be an event id (digits)')
+  // Zod runs refinements after a failed regex too: only digits reach BigInt.
+  .refine(
+    (v) => !/^\d+$/.test(v) || BigInt(v) <= MAX_EVENT_ID,
+    'must be an event id (at most 9223372036854775807)',
+  );
 
 /** Filters of `GET /:project_id/v1/exec/executions/stream`; each takes one value or a comma list. */
 export const ExecutionStreamQuery = z.object({

@@ -22,13 +22,16 @@ export function auditRoutes(
     base,
     { config, schema: { querystring: AuditQuery, response: { 200: listOf(AuditEntry) }, tags } },
     async (req) => {
+      // The project first: a session without one is 404 project_not_found, like every /ops/api route.
+      const projectId = projectOf(req);
       assertOwner(actorOf(req), 'read the audit log');
-      return listAudit(deps.db, projectOf(req), req.query);
+      return listAudit(deps.db, projectId, req.query);
     },
   );
 
   r.get(`${base}/verify`, { config, schema: { response: { 200: AuditVerifyResult }, tags } }, async (req) => {
+    const projectId = projectOf(req);
     assertOwner(actorOf(req), 'verify the audit log');
-    return verifyAudit(deps.db, projectOf(req));
+    return verifyAudit(deps.db, projectId);
   });
 }

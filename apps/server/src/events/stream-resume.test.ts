@@ -92,6 +92,15 @@ describe('resuming /ops/stream', () => {
     const q = await stream({}, '?last_event_id=-1');
     expect(q.status).toBe(400);
     expect(q.errorBody).toMatchObject({ error: { code: 'invalid_query' } });
+    // Digits beyond a bigint are no event id (the replay query would fail after the 200).
+    const big = await stream({ 'last-event-id': '9223372036854775808' });
+    expect(big.status).toBe(400);
+    expect(big.errorBody).toMatchObject({ error: { code: 'invalid_header', param: 'Last-Event-ID' } });
+    const bigQuery = await stream({}, '?last_event_id=9999999999999999999');
+    expect(bigQuery.status).toBe(400);
+    expect(bigQuery.errorBody).toMatchObject({ error: { code: 'invalid_query' } });
+    const max = await stream({ 'last-event-id': '9223372036854775807' });
+    await max.waitFor((f) => f.event === 'ox.connection.connected', 'connected at the largest id');
   });
 
   it('prunes events past the retention window and tells a too-old resume to refetch', async () => {

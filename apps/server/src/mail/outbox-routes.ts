@@ -28,8 +28,10 @@ export function outboxRoutes(
       },
     },
     async (req) => {
+      // The project first: a session without one is 404 project_not_found, like every /ops/api route.
+      const projectId = projectOf(req);
       assertOwner(actorOf(req), 'read the outbox');
-      return listOutbox(deps.db, projectOf(req), req.query);
+      return listOutbox(deps.db, projectId, req.query);
     },
   );
 }
