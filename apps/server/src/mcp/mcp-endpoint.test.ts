@@ -62,7 +62,8 @@ const structured = (r: CallToolResult) => r.structuredContent as Structured;
 beforeAll(async () => {
   server = await startServer({
     env: {
-      XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
+      // A lease of 3 s: 200 ms renewals lapse on a loaded machine and calls then answer 503.
+      XEM_LEASE_RENEWAL_INTERVAL_MS: '1000',
       XEM_DISPATCH_POLL_INTERVAL_MS: '100',
       XEM_LOCAL_AGENT: 'false',
     },
