@@ -108,9 +108,10 @@ describe('Fleet, agent and workspace pages (headless Chromium, real server and l
     await d.shot('agents');
   });
 
-  it('a chat page explains that chats are not available yet', async () => {
+  it('a chat that does not exist says so and links back to its workspace', async () => {
     await d.page.goto(`${workspacePath}/chats/chat_123`);
-    await d.page.getByText('Chats are not available on this server yet').waitFor();
-    expect(d.errors).toEqual([]);
+    await d.page.getByText('No such chat').waitFor();
+    await d.page.getByRole('link', { name: 'Back to the workspace' }).click();
+    await d.page.waitForURL((u) => u.pathname === workspacePath);
   });
 });
