@@ -83,7 +83,8 @@ async function startAgent(
     XEM_STATE_DIR: state,
     XEM_TOOLS_DIR: toolsDir,
     XEM_FILE_ROOT: join(state, 'files'),
-    XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
+    // 1.5 s leases: 200 ms renewals (0.6 s leases) lapsed under load and a healthy agent lost its run.
+    XEM_LEASE_RENEWAL_INTERVAL_MS: '500',
     XEM_LOG_LEVEL: 'debug',
     ...extra,
   });
@@ -99,7 +100,7 @@ async function startAgent(
 beforeAll(async () => {
   server = await startServer({
     env: {
-      XEM_LEASE_RENEWAL_INTERVAL_MS: '200',
+      XEM_LEASE_RENEWAL_INTERVAL_MS: '500',
       XEM_DISPATCH_POLL_INTERVAL_MS: '100',
       XEM_LOCAL_AGENT: 'false',
       // Short-lived credentials, so agents refresh them (at two thirds, ~7 s) during the run.
