@@ -140,8 +140,8 @@ export function chatsRoutes(
       const projectId = projectOf(req);
       const { chat_id } = req.params;
       const start = () => postChatMessage(chats, callerOf(req), projectId, chat_id, req.body.content);
+      // A refusal (unknown chat, turn in progress) still answers JSON: the stream starts after it.
       if (wantsStream(req)) {
-        await findChat(deps.db, projectId, chat_id);
         return streamChatTurn(deps, req, reply, projectId, chat_id, start, chats.model !== null);
       }
       return reply.status(202).send(await start());

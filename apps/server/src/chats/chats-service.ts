@@ -92,15 +92,8 @@ export async function createChat(
   input: CreateChatRequest,
 ): Promise<Chat> {
   const ws = await findWorkspace(deps.db, projectId, input.workspace);
-  const wsType = await deps.db
-    .selectFrom('workspaces')
-    .select('type')
-    .where('id', '=', ws.id)
-    .executeTakeFirstOrThrow();
   const version =
-    input.template === undefined
-      ? null
-      : await chatTemplateFor(deps.db, projectId, { ...ws, type: wsType.type }, input.template);
+    input.template === undefined ? null : await chatTemplateFor(deps.db, projectId, ws, input.template);
   const title = input.title ?? version?.name ?? firstLine(input.message) ?? 'Chat';
   const id = newId('chat');
   await deps.db.transaction().execute(async (trx) => {
@@ -203,20 +196,19 @@ export async function runChatTool(
     .execute((trx) =>
       deps.runner.claimTurn(trx, chat, { model: false, userId: caller.userId, keyId: caller.keyId }),
     );
-  const claimed = await findChat(deps.db, projectId, chatId);
   const id = `call_${randomToken(12)}`;
   let executionId: string;
   try {
     const exe = await startChatToolCall(
       deps.db,
       deps.runner.settings,
-      claimed,
+      chat,
       { id, name: call.tool, args: call.args },
       caller,
     );
     executionId = exe.id;
   } catch (err) {
-    await deps.runner.finish(claimed, null);
+    await deps.runner.finish(chat, null);
     throw err;
   }
   const toolCalls = [{ id, name: call.tool, arguments: call.args, execution_id: executionId }];
@@ -230,7 +222,7 @@ export async function runChatTool(
       authorKey: caller.keyId,
     }),
   );
-  await announceQuestion(deps.db, claimed, toolCalls);
+  await announceQuestion(deps.db, chat, toolCalls);
   deps.runner.kick(chatId);
   return { chat: await getChat(deps, projectId, chatId), message };
 }

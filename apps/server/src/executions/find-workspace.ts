@@ -7,10 +7,10 @@ export async function findWorkspace(
   db: Kysely<Database>,
   projectId: string,
   idOrName: string,
-): Promise<{ id: string; name: string }> {
+): Promise<{ id: string; name: string; type: string }> {
   const ws = await db
     .selectFrom('workspaces')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'type'])
     .where('project_id', '=', projectId)
     .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
     // An id match wins over a workspace that happens to be named like another's id.
