@@ -4,6 +4,7 @@ import type { Approval, ApprovalDetail } from '@xem/protocol';
 import { useId, useState } from 'react';
 import { api } from '../ops-client';
 import { errorText } from '../ui/states';
+import { DecisionControls } from './decision-controls';
 
 type Viewer = ApprovalDetail['viewer'] | Error | undefined;
 
@@ -55,7 +56,6 @@ export function ApprovalDecisionForm({ approval, viewer }: { approval: Approval;
       </p>
     );
 
-  const confirmed = !irreversible || typed === approval.tool;
   const mismatch = decide.error instanceof XemApiError && decide.error.code === 'approval_confirm_mismatch';
   return (
     <form
@@ -73,44 +73,16 @@ export function ApprovalDecisionForm({ approval, viewer }: { approval: Approval;
           placeholder="stored with your decision"
         />
       </label>
-      {irreversible && (
-        <label htmlFor={`${id}-confirm`}>
-          <span>
-            Irreversible: type <code>{approval.tool}</code> to enable Approve
-          </span>
-          <input
-            id={`${id}-confirm`}
-            value={typed}
-            maxLength={200}
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            aria-invalid={mismatch || (typed !== '' && !confirmed)}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-        </label>
-      )}
-      <div className="row">
-        <button
-          className="btn primary"
-          type="button"
-          disabled={!confirmed || decide.isPending}
-          onClick={() => decide.mutate('approve')}
-        >
-          Approve
-        </button>
-        <button
-          className="btn danger"
-          type="button"
-          disabled={decide.isPending}
-          onClick={() => decide.mutate('reject')}
-        >
-          Reject
-        </button>
-        {irreversible && typed !== '' && !confirmed && (
-          <span className="muted">does not match the tool name exactly</span>
-        )}
-      </div>
+      <DecisionControls
+        idPrefix={id}
+        tool={approval.tool}
+        irreversible={irreversible}
+        typed={typed}
+        onTyped={setTyped}
+        mismatch={mismatch}
+        pending={decide.isPending}
+        onDecide={(d) => decide.mutate(d)}
+      />
       {decide.error && (
         <p className="error-text" role="alert">
           {failureText(decide.error, approval.tool)}

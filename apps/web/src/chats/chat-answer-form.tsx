@@ -3,6 +3,7 @@ import { XemApiError } from '@xem/client';
 import type { ApprovalDetail } from '@xem/protocol';
 import { useId, useState } from 'react';
 import { errorText } from '../ui/states';
+import { DecisionControls } from '../approvals/decision-controls';
 import { api } from '../ops-client';
 
 /** The server's refusal of an answer, with what it means here. */
@@ -69,7 +70,6 @@ export function ChatAnswerForm({ chatId, approval: a }: { chatId: string; approv
       </p>
     );
 
-  const confirmed = !irreversible || typed === a.tool;
   const mismatch = answer.error instanceof XemApiError && answer.error.code === 'approval_confirm_mismatch';
   return (
     <form className="decide" aria-label={`Answer ${a.tool} (${a.id})`} onSubmit={(e) => e.preventDefault()}>
@@ -93,44 +93,16 @@ export function ChatAnswerForm({ chatId, approval: a }: { chatId: string; approv
           placeholder="the model and the chat see it"
         />
       </label>
-      {irreversible && (
-        <label htmlFor={`${id}-confirm`}>
-          <span>
-            Irreversible: type <code>{a.tool}</code> to enable Approve
-          </span>
-          <input
-            id={`${id}-confirm`}
-            value={typed}
-            maxLength={200}
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            aria-invalid={mismatch || (typed !== '' && !confirmed)}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-        </label>
-      )}
-      <div className="row">
-        <button
-          className="btn primary"
-          type="button"
-          disabled={!confirmed || answer.isPending}
-          onClick={() => answer.mutate('approve')}
-        >
-          Approve
-        </button>
-        <button
-          className="btn danger"
-          type="button"
-          disabled={answer.isPending}
-          onClick={() => answer.mutate('reject')}
-        >
-          Reject
-        </button>
-        {irreversible && typed !== '' && !confirmed && (
-          <span className="muted">does not match the tool name exactly</span>
-        )}
-      </div>
+      <DecisionControls
+        idPrefix={id}
+        tool={a.tool}
+        irreversible={irreversible}
+        typed={typed}
+        onTyped={setTyped}
+        mismatch={mismatch}
+        pending={answer.isPending}
+        onDecide={(d) => answer.mutate(d)}
+      />
       {answer.error && (
         <p className="error-text" role="alert">
           {answerRefusalText(answer.error, a.tool)}
